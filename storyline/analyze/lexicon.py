@@ -1,0 +1,69 @@
+"""Word lists the analysers use: months, weekdays, numbers, cue verbs, titles, honorifics."""
+
+from __future__ import annotations
+
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
+    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
+    "september": 9, "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
+    "december": 12, "dec": 12,
+}
+WEEKDAYS = {
+    "monday": 0, "mon": 0, "tuesday": 1, "tue": 1, "tues": 1, "wednesday": 2, "wed": 2,
+    "thursday": 3, "thu": 3, "thur": 3, "thurs": 3, "friday": 4, "fri": 4, "saturday": 5, "sat": 5,
+    "sunday": 6, "sun": 6,
+}
+NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+    "hundred": 100, "dozen": 12, "couple": 2, "half": 0.5,
+}
+VAGUE_QUANTITIES = {"several", "few", "a few", "many", "some", "recent", "past", "coming", "next", "last"}
+# Unit of a duration -> (TIMEX3 letter, is a time-of-day unit)
+DURATION_UNITS = {
+    "year": ("Y", False), "month": ("M", False), "week": ("W", False), "day": ("D", False),
+    "decade": ("DE", False), "century": ("CE", False), "quarter": ("Q", False),
+    "hour": ("H", True), "minute": ("M", True), "second": ("S", True), "weekend": ("WE", False),
+}
+SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
+PARTS_OF_DAY = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "tonight": "NI"}
+
+# Verbs and phrases that introduce what someone said; the analyser lemmatises before lookup.
+SPEECH_VERBS = frozenset("""
+say tell add note write warn declare stress insist state claim argue explain announce emphasize emphasise
+urge caution acknowledge admit assert confirm deny reply respond answer ask suggest predict promise pledge
+vow threaten recall remark comment observe report reveal describe call tweet post conclude continue
+point concede contend maintain reiterate underline highlight mention signal indicate complain accuse
+predict estimate believe think hope fear charge demand propose recommend agree disagree welcome
+""".split())
+ACCORDING_TO = ("according to",)
+
+# Titles that name a role; "German Chancellor Olaf Scholz" gives the role "German Chancellor".
+ROLE_WORDS = frozenset("""
+president chancellor minister premier secretary general chief envoy spokesman spokeswoman spokesperson
+ambassador governor mayor senator representative congressman congresswoman king queen prince princess
+chairman chairwoman chair director commissioner leader head ceo founder judge justice attorney officer
+commander general admiral colonel captain sergeant lieutenant advisor adviser diplomat negotiator
+deputy vice foreign defence defense prime state interior finance economy trade justice
+pope bishop archbishop cardinal police mp chief-of-staff economist analyst professor researcher
+coach manager striker goalkeeper captain owner executive official representative lawmaker
+""".split())
+HONORIFICS = frozenset("""
+sir dame lord lady mr mrs ms miss dr prof professor rev reverend hon honourable honorable
+mme mlle herr frau sen rep gov gen col lt capt sgt
+""".split())
+
+# Words that mean a relative clause continues, so a pronoun two sentences on is not a new speaker.
+PRONOUNS_MALE = frozenset({"he", "him", "his"})
+PRONOUNS_FEMALE = frozenset({"she", "her", "hers"})
+PRONOUNS_PLURAL = frozenset({"they", "them", "their"})
+
+# Common first names, for gender of pronoun resolution; a short list, extended by what the text shows.
+FEMALE_FIRST_NAMES = frozenset("""
+ursula giorgia mette kaja annalena christiane sarah mary anna maria elena olga julia kamala hillary
+angela theresa liz margaret nicola jacinda sanna marine ségolène segolene ana laura emma sophie claire
+helen jane susan karen lisa linda patricia barbara elizabeth jennifer nancy michelle christine kristalina
+roberta yulia iryna natalia svetlana tulsi kristi pam karoline marta ewa agnieszka beata
+""".split())

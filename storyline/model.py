@@ -1,0 +1,210 @@
+"""Domain objects that flow between the pipeline stages (frozen dataclasses)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """One input unit as a reader found it, before cleaning.
+
+    Readers fill what the input gives; cleaning fills the rest from the text.
+    """
+
+    path: str  # the input as the user gave it (file, file inside a folder, URL, "-")
+    text: str | None = None  # plain body, when the input had one
+    html: str | None = None  # web page, when the input had one
+    id: str | None = None  # caller-given id (JSON "id"), kept as the article id
+    url: str | None = None
+    title: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+    published: str | None = None
+    language: str | None = None
+    line: int | None = None  # line or record number inside the input, for errors
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An input that could not be analysed, with the reason (never silently dropped)."""
+
+    path: str
+    reason: str
+    code: str
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A time expression in an article's clean text, normalised to TIMEX3."""
+
+    text: str
+    value: str | None  # TIMEX3 value; None when relative and no anchor is known
+    type: str  # DATE, TIME, DURATION or SET
+    start: int  # character offsets into Article.text
+    end: int
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A named-entity mention inside one article's text."""
+
+    text: str
+    label: str  # spaCy-style label (PERSON, ORG, GPE, ...)
+    start: int
+    end: int
+    role: str | None = None  # title attached to this mention ("German Chancellor")
+
+
+@dataclass(frozen=True)
+class QuoteMention:
+    """A quotation in one article, with the speaker as written there."""
+
+    text: str
+    speaker: str | None  # surface form of the speaker in this article
+    direct: bool
+    start: int
+    end: int
+    cue: str | None = None  # the verb or phrase that introduced it ("told", "according to")
+
+
+@dataclass(frozen=True)
+class ClaimMention:
+    """A checkable assertion in one article: a sentence or clause, with its numbers."""
+
+    text: str
+    start: int
+    end: int
+    numbers: tuple[str, ...] = ()  # numeric expressions with units, as written
+    negated: bool = False
+    attribution: str | None = None  # who the article says asserted it, if reported speech
+
+
+@dataclass(frozen=True)
+class Article:
+    """One clean article with its per-article analysis."""
+
+    id: str
+    path: str
+    outlet: str | None
+    title: str | None
+    author: str | None
+    published: str | None  # ISO date or date-time of publication
+    text: str
+    removed: tuple[str, ...]
+    origin: str  # id of the article whose text this one repeats, or its own id
+    content_hash: str
+    url: str | None = None
+    dates: tuple[DateMention, ...] = ()
+    mentions: tuple[Mention, ...] = ()
+    quotes: tuple[QuoteMention, ...] = ()
+    claims: tuple[ClaimMention, ...] = ()
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A person, organisation or place resolved across a story's articles."""
+
+    id: str
+    name: str
+    type: str
+    aliases: tuple[str, ...]
+    roles: tuple[str, ...]
+    article_ids: tuple[str, ...]
+    mention_count: int = 0
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A quotation attributed to a speaker, one entry per article it appears in."""
+
+    text: str
+    speaker: str | None
+    entity_id: str | None
+    article_id: str
+    direct: bool
+    group: str  # the same quote across articles shares a group id
+
+
+@dataclass(frozen=True)
+class Event:
+    """A dated happening on the story's timeline, merged across articles."""
+
+    date: str
+    text: str
+    article_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Claim:
+    """An assertion aligned across articles, labelled by independent origins."""
+
+    id: str
+    text: str
+    status: str  # corroborated, single_source or disputed
+    article_ids: tuple[str, ...]
+    conflicts_with: tuple[str, ...]
+    origins: tuple[str, ...]  # distinct origin ids that assert it
+    reason: str  # short human-readable explanation of the status
+    sources: tuple[tuple[str, str], ...] = ()  # (article id, sentence as written there)
+
+
+@dataclass(frozen=True)
+class SummarySentence:
+    text: str
+    article_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Story:
+    id: str
+    title: str
+    article_ids: tuple[str, ...]
+    entities: tuple[Entity, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    events: tuple[Event, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    summary: tuple[SummarySentence, ...] = ()
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """The result of a run: what the JSON contract serialises."""
+
+    articles: tuple[Article, ...]
+    stories: tuple[Story, ...]
+    skipped: tuple[Skipped, ...] = ()
+    schema_version: int = 1
+
+    def article(self, article_id: str) -> Article:
+        for art in self.articles:
+            if art.id == article_id:
+                return art
+        raise KeyError(article_id)
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """What one ingest call did to the store."""
+
+    added: tuple[str, ...] = ()  # new article ids
+    unchanged: tuple[str, ...] = ()  # already stored, same content hash
+    skipped: tuple[Skipped, ...] = ()
+    stories_touched: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class CleanDocument:
+    """A document after cleaning: body text, what was removed, and metadata found."""
+
+    path: str
+    text: str
+    removed: tuple[str, ...]
+    title: str | None
+    outlet: str | None
+    author: str | None
+    published: str | None
+    id: str | None = None
+    url: str | None = None
+    line: int | None = None
