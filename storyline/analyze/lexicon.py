@@ -33,10 +33,9 @@ PARTS_OF_DAY = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "N
 # Verbs and phrases that introduce what someone said; the analyser lemmatises before lookup.
 SPEECH_VERBS = frozenset("""
 say tell add note write warn declare stress insist state claim argue explain announce emphasize emphasise
-urge caution acknowledge admit assert confirm deny reply respond answer ask suggest predict promise pledge
-vow threaten recall remark comment observe report reveal describe call tweet post conclude continue
-point concede contend maintain reiterate underline highlight mention signal indicate complain accuse
-predict estimate believe think hope fear charge demand propose recommend agree disagree welcome
+urge caution acknowledge admit assert confirm deny reply respond answer ask suggest promise pledge
+vow threaten recall remark comment observe report reveal conclude concede contend maintain reiterate
+underline highlight mention complain accuse predict estimate charge propose recommend
 """.split())
 ACCORDING_TO = ("according to",)
 

