@@ -6,7 +6,18 @@ import functools
 import logging
 from typing import Any
 
+from spacy.language import Language
+
 from .errors import ModelUnavailable
+
+
+@Language.component("paragraph_boundaries", assigns=["token.is_sent_start"])
+def paragraph_boundaries(doc: Any) -> Any:
+    """A sentence never runs across a paragraph break; headings stay apart from the text under them."""
+    for i, token in enumerate(doc[:-1]):
+        if "\n" in token.text or token.text_with_ws.endswith("\n"):
+            doc[i + 1].is_sent_start = True
+    return doc
 
 log = logging.getLogger(__name__)
 
@@ -27,5 +38,7 @@ def load(name: str) -> Any:
             f"install its package, or use {FALLBACKS[0]!r}") from exc
     # long articles exceed spaCy's default; our inputs are already size-capped
     nlp.max_length = 5_000_000
+    if "parser" in nlp.pipe_names and "paragraph_boundaries" not in nlp.pipe_names:
+        nlp.add_pipe("paragraph_boundaries", before="parser")
     log.info("nlp: loaded %s (%s)", name, ", ".join(nlp.pipe_names))
     return nlp

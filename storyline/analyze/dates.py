@@ -39,7 +39,7 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((k, re.compile(p, re.I
     ("weekday_part", rf"\b(?:(?:last|next|this|on|late|early) )?{_WEEKDAY}(?:'s)? {_PART}\b"),
     ("weekday", rf"\b(?:(?:last|next|this|late|early) )?{_WEEKDAY}\b"),
     ("this_part", rf"\b(?:this|last|yesterday|tomorrow) {_PART}\b"),
-    ("season", r"\b(?:(?:last|next|this|early|late) )?(?:spring|summer|autumn|fall|winter)(?: (?:of )?" + _YEAR + r")?\b"),
+    ("season", r"\b(?:(?:(?:last|next|this|early|late|in the|the) )?(?:spring|summer|autumn|winter)|(?:last|next|this|early|late|in the|the) fall)(?: (?:of )?" + _YEAR + r")?\b"),
     ("duration", rf"\b(?:(?:more|less|fewer) than |under |over |nearly |almost |about |around |some |at least |the (?:past|last|next|coming|first) )?(?:{_NUM}|a|an|several|a few|many)[- ]{_UNIT}\b"),
     ("set", r"\b(?:annually|every (?:year|month|week|day)|each (?:year|month|week|day)|daily|weekly|monthly|yearly)\b"),
     ("month", rf"\b(?:(?:in|since|until|by|from|during|through|last|next|this|early|late|mid)[- ]){_MONTH}\b"),
@@ -324,8 +324,7 @@ def _tense(text: str, start: int, end: int) -> str | None:
             for m in pattern.finditer(span):
                 position = left_edge + m.start() if direction < 0 else end + m.start()
                 distance = offset - (left_edge + m.end()) if direction < 0 else position - offset
-                # words right after the expression ("Tuesday due to meet") weigh as much as those before
-                candidate = (distance + (5 if tense == "past" else 0), tense)
+                candidate = (distance, tense)  # on a tie "future" sorts first: "were Tuesday due to meet"
                 if best is None or candidate < best:
                     best = candidate
     if best is None or best[0] > 60:

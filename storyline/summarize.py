@@ -1,0 +1,115 @@
+"""Cited briefing and timeline of one story, built from its aligned claims."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .model import Article, Claim, Event, SummarySentence
+
+_PRECISION = {10: 3, 8: 2, 7: 1, 4: 0}  # length of a TIMEX value -> how specific it is (day, week, month, year)
+
+
+def _outlet(article: Article) -> str:
+    return article.outlet or article.path.rsplit("/", 1)[-1]
+
+
+def _lower_first(text: str) -> str:
+    words = text.split(" ", 1)
+    first = words[0]
+    if first[:1].isupper() and not first.isupper() and first.lower() in {
+            "the", "a", "an", "in", "on", "at", "while", "with", "after", "before", "during", "as", "some", "this",
+            "that", "these", "those", "it", "they", "he", "she", "meanwhile", "but", "and", "just", "despite"}:
+        return first.lower() + (" " + words[1] if len(words) > 1 else "")
+    return text
+
+
+def briefing(claims: Sequence[Claim], articles: Sequence[Article], limit: int) -> list[SummarySentence]:
+    """The most corroborated claims first; single-source ones attributed; disputes stated as disputes."""
+    by_id = {a.id: a for a in articles}
+    claim_by_id = {c.id: c for c in claims}
+    order = {c.id: i for i, c in enumerate(claims)}
+    ranked = sorted(claims, key=lambda c: (-len(c.origins), c.status == "single_source", order[c.id]))
+    chosen: list[SummarySentence] = []
+    used: set[str] = set()
+    for claim in ranked:
+        if len(chosen) >= limit:
+            break
+        if claim.id in used:
+            continue
+        used.add(claim.id)
+        if claim.status == "disputed":
+            others = [claim_by_id[c] for c in claim.conflicts_with if c in claim_by_id]
+            used.update(o.id for o in others)
+            parts = [f"{', '.join(sorted({_outlet(by_id[a]) for a in c.article_ids}))} report that "
+                     f"{_lower_first(c.text.rstrip('.'))}" for c in [claim, *others]]
+            text = "Sources disagree: " + "; ".join(parts) + "."
+            ids = tuple(dict.fromkeys(a for c in [claim, *others] for a in c.article_ids))
+        elif claim.status == "corroborated":
+            text, ids = claim.text, claim.article_ids
+        else:
+            outlet = _outlet(by_id[claim.article_ids[0]])
+            text = f"According to {outlet} alone, {_lower_first(claim.text)}"
+            ids = claim.article_ids
+        chosen.append(SummarySentence(text=text, article_ids=ids))
+    return chosen
+
+
+def timeline(articles: Sequence[Article], claims: Sequence[Claim]) -> list[Event]:
+    """Dated happenings: the claim a date sits in, merged across articles through its claim group."""
+    group_of: dict[tuple[str, str], Claim] = {}
+    for claim in claims:
+        for article_id, sentence in claim.sources:
+            group_of[(article_id, sentence)] = claim
+    events: dict[tuple[str, str], dict[str, object]] = {}
+    for article in articles:
+        for claim_mention in article.claims:
+            claim = group_of.get((article.id, claim_mention.text))
+            if claim is None:
+                continue
+            values = [d.value for d in article.dates
+                      if d.value and d.type in ("DATE", "TIME") and claim_mention.start <= d.start < claim_mention.end
+                      and d.value[:1].isdigit()]
+            for value in values:
+                key = (claim.id, value[:10])
+                event = events.setdefault(key, {"date": value[:10], "text": claim.text, "articles": []})
+                articles_list = event["articles"]
+                assert isinstance(articles_list, list)
+                if article.id not in articles_list:
+                    articles_list.append(article.id)
+    merged = _merge_compatible(events)
+    return sorted(merged, key=lambda e: (e.date, e.text))
+
+
+def _merge_compatible(events: dict[tuple[str, str], dict[str, object]]) -> list[Event]:
+    """One claim dated "February 12" by one source and "last week" by another is one event, on the precise date."""
+    by_claim: dict[str, list[dict[str, object]]] = {}
+    for (claim_id, _value), event in events.items():
+        by_claim.setdefault(claim_id, []).append(event)
+    out = []
+    for group in by_claim.values():
+        group.sort(key=lambda e: -_PRECISION.get(len(str(e["date"])), 0))
+        kept: list[dict[str, object]] = []
+        for event in group:
+            target = next((k for k in kept if _within(str(event["date"]), str(k["date"]))), None)
+            if target is None:
+                kept.append(event)
+            else:
+                articles_list = target["articles"]
+                assert isinstance(articles_list, list)
+                articles_list.extend(a for a in event["articles"] if a not in articles_list)  # type: ignore[union-attr]
+        out.extend(Event(date=str(e["date"]), text=str(e["text"]), article_ids=tuple(e["articles"]))  # type: ignore[arg-type]
+                   for e in kept)
+    return out
+
+
+def _within(vague: str, precise: str) -> bool:
+    """Does the less precise value contain the precise one (a week, month or year around a day)?"""
+    if vague == precise:
+        return True
+    if "-W" in vague and len(precise) == 10:
+        from datetime import date
+
+        year, week = vague.split("-W")
+        iso = date.fromisoformat(precise).isocalendar()
+        return iso[0] == int(year) and iso[1] == int(week[:2])
+    return precise.startswith(vague)
