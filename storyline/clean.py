@@ -255,6 +255,10 @@ def _mark_top(lines: list[_Line], found: _Found) -> None:
                     break
             if line.role:
                 continue
+            if found.outlet and line.text.startswith(found.outlet) and len(words) <= len(found.outlet.split()) + 2:
+                line.role = "outlet"  # "Brackmoor Courier staff": the outlet signing instead of a person
+                found.removed.append(line.raw)
+                continue
             lowered = {w.lower() for w in words}
             if len(words) <= 4 and (line.heading or index <= 2) and lowered & rules.OUTLET_WORDS \
                     and not line.text.endswith("."):

@@ -24,6 +24,7 @@ JUNK_LINES: dict[str, tuple[re.Pattern[str], ...]] = {
         r"^(i agree|i accept|accept|accept all|reject all|agree|got it|ok|okay|allow all|manage (preferences|options|cookies)|"
         r"customi[sz]e (settings|choices)|continue without accepting|privacy settings|do not sell my personal information)[.!]?$",
         r"^(our )?privacy (statement|policy|notice)( (&|and) (cookie policy|terms( of (use|service))?))?$",
+        r"^(we (value|care about|respect) your privacy|your privacy (choices|matters)|privacy preferences)[.!]?$",
     ),
     "machine_translation": _compile(
         r"^translating\.*$",
@@ -97,6 +98,9 @@ TAIL_HEADINGS = _compile(
 
 # Outlets often name themselves inside their own boilerplate.
 OUTLET_SELF_REFERENCES = (
+    # wire dateline: "BRACKMOOR, Oct 14 (Northgate Wire) -"
+    re.compile(r"^[A-Z][A-Z .'-]+, [A-Z][a-z]{2,8}\.? \d{1,2} \((?P<outlet>[A-Z][\w&.' -]{1,40})\) ?[-–—]"),
+    re.compile(r"^(?P<outlet>[A-Z][\w&'’-]*(?: [A-Z][\w&'’-]*){0,4}) (?:staff|newsroom|news desk|reporters)$"),
     re.compile(r"^a (?:message|note) from (?P<outlet>(?:the )?[A-Z][\w&.'’-]*(?: [A-Z][\w&.'’-]*){0,5}):?$", _I),
     re.compile(r"(?:^|[.!?]\s+)(?P<outlet>[A-Z][\w&'’-]*(?: [A-Z][\w&'’-]*){0,4}) is not responsible for\b"),
     re.compile(r"^(?:©|\(c\)|copyright)\s*(?:\d{4}\s*)?(?P<outlet>[A-Z][\w&.'’-]*(?: [A-Z][\w&.'’-]*){0,5})", _I),

@@ -7,12 +7,16 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..model import ClaimMention, QuoteMention
+from .lexicon import NUMBER_WORDS
 
 _NUMBER = re.compile(
     r"(?<![\w.])(?:[$€£]\s?)?\d[\d,]*(?:\.\d+)?\s?(?:%|percent|per cent|million|billion|trillion|thousand)?"
     r"(?:\s(?:million|billion))?", re.I)
+_COUNTED = "|".join(w for w in NUMBER_WORDS if w not in ("a", "an", "half", "couple", "dozen", "hundred"))
+_NUMBER_WORD = re.compile(rf"\b({_COUNTED})\s+(?:more\s+)?([a-z]{{3,}})\b", re.I)
+_NOT_COUNTS = {"of", "day", "days", "year", "years", "week", "weeks", "month", "months", "hour", "hours", "time",
+               "another", "thing", "more", "side", "way", "last", "minute", "minutes", "decade", "decades"}
 _MIN_WORDS = 6
-_NEGATIONS = {"not", "no", "never", "nobody", "none", "neither", "nor", "n't", "without"}
 
 
 def numbers_in(text: str) -> tuple[str, ...]:
@@ -25,7 +29,20 @@ def numbers_in(text: str) -> tuple[str, ...]:
         follow = re.match(r"\s*([a-z]+)", text[m.end():])
         unit = follow.group(1) if follow and follow.group(1) not in ("and", "or", "to", "by", "in", "of", "the") else ""
         out.append(f"{value} {unit}".strip())
+    for m in _NUMBER_WORD.finditer(text):
+        unit = m.group(2).lower()
+        if unit not in _NOT_COUNTS:
+            out.append(f"{NUMBER_WORDS[m.group(1).lower()]:g} {unit}")
     return tuple(out)
+
+
+def _main_clause_negated(sent: Any) -> bool:
+    """Negation of what the sentence asserts (its main verb, or what a speaker is said to have said),
+    not of a relative clause inside it ("families who could not return home")."""
+    root = sent.root
+    heads = {root} | {c for c in root.children if c.dep_ in ("ccomp", "xcomp", "conj")}
+    return any(t.dep_ == "neg" and t.head in heads for t in sent) or \
+        any(c.lower_ in ("never", "no", "nobody", "none") and c.head in heads for c in sent)
 
 
 def extract_claims(doc: Any, quotes: Sequence[QuoteMention]) -> list[ClaimMention]:
@@ -39,7 +56,7 @@ def extract_claims(doc: Any, quotes: Sequence[QuoteMention]) -> list[ClaimMentio
             continue  # headings and captions assert nothing checkable
         if not text.endswith(('.', '!', '"', '”', "'", '’', ")", ":")):
             continue
-        negated = any(t.dep_ == "neg" or t.lower_ in _NEGATIONS for t in sent)
+        negated = _main_clause_negated(sent)
         attribution = next((q.speaker for q in quotes
                             if q.speaker and sent.start_char <= q.start < sent.end_char), None)
         claims.append(ClaimMention(text=text, start=sent.start_char, end=sent.end_char,

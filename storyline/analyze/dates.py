@@ -48,7 +48,10 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((k, re.compile(p, re.I
 ))
 
 _FUTURE = re.compile(r"\b(will|shall|'ll|due|set to|expected|scheduled|plans?|planned|upcoming|going to|would|to be held|next|ahead of|coming)\b|\b(?:is|are|was|were|am)\b(?:\s+\w+){0,2}\s+(?:due )?to\b", re.I)
-_PAST = re.compile(r"\b(said|had|has|did|was|were|met|held|told|spoke|called|announced|took|made|gave|went|came|began|won|lost|last)\b|\b[a-z]{3,}ed\b", re.I)
+_PAST = re.compile(r"\b(had|has|did|was|were|met|held|spoke|called|announced|took|made|gave|went|came|began|won|lost|last)\b|\b[a-z]{3,}ed\b", re.I)
+# The reporting verb ("..., a spokesperson said") dates the report, not the event: it counts only when nothing else does.
+_REPORTING = re.compile(r"\b(said|says|told|added|stated|reported)\b", re.I)
+_REPORTING_PENALTY = 40
 
 
 @dataclass(frozen=True)
@@ -320,14 +323,17 @@ def _tense(text: str, start: int, end: int) -> str | None:
     before, after = text[left_edge:start], text[end:right_edge]
     best: tuple[int, str] | None = None
     for span, offset, direction in ((before, start, -1), (after, end, 1)):
-        for pattern, tense in ((_FUTURE, "future"), (_PAST, "past")):
+        for pattern, tense in ((_FUTURE, "future"), (_PAST, "past"), (_REPORTING, "past")):
+            penalty = _REPORTING_PENALTY if pattern is _REPORTING else 0
             for m in pattern.finditer(span):
+                if pattern is _PAST and _REPORTING.fullmatch(m.group(0)):
+                    continue
                 position = left_edge + m.start() if direction < 0 else end + m.start()
                 distance = offset - (left_edge + m.end()) if direction < 0 else position - offset
-                candidate = (distance, tense)  # on a tie "future" sorts first: "were Tuesday due to meet"
+                candidate = (distance + penalty, tense)  # on a tie "future" sorts first: "were Tuesday due to meet"
                 if best is None or candidate < best:
                     best = candidate
-    if best is None or best[0] > 60:
+    if best is None or best[0] > 60 + _REPORTING_PENALTY:
         return None
     return best[1]
 

@@ -157,7 +157,7 @@ def resolve(articles: Sequence[Article]) -> list[Entity]:
             key = fold(mention.text)
             if not key:
                 continue
-            if len(key.split()) == 1 and mention.label in ("PERSON", "ORG", "GPE", "NORP"):
+            if len(mention.text.split()) == 1 and mention.label in ("PERSON", "ORG", "GPE", "NORP"):
                 surname_only.append((mention, index, article.id))
                 continue
             clusters.setdefault(key, _Cluster()).add(mention, index, article.id)
@@ -166,7 +166,9 @@ def resolve(articles: Sequence[Article]) -> list[Entity]:
     by_last: dict[str, set[str]] = defaultdict(set)
     for key, cluster in clusters.items():
         if cluster.type == "PERSON":
-            by_last[key.split()[-1]].add(key)
+            for form in cluster.forms:
+                if len(form.split()) > 1:
+                    by_last[fold(form.split()[-1])].add(key)
     for mention, index, article_id in surname_only:
         key = fold(mention.text)
         owners = by_last.get(key, set())
@@ -232,5 +234,5 @@ def entity_for(name: str | None, entities: Sequence[Entity]) -> Entity | None:
     exact = [e for e in entities if key == fold(e.name) or key in {fold(a) for a in e.aliases}]
     if len(exact) == 1:
         return exact[0]
-    last = [e for e in entities if e.type == "PERSON" and fold(e.name).split()[-1] == key.split()[-1]]
+    last = [e for e in entities if e.type == "PERSON" and fold(e.name.split()[-1]) == fold(name.split()[-1])]
     return last[0] if len(last) == 1 else None

@@ -128,7 +128,11 @@ def _name_for(doc: Any, token: Any, mentions: Sequence[Mention]) -> str | None:
             if mention.start < token.idx and mention.role and words & set(mention.role.lower().split()):
                 return mention.text
     if token.pos_ == "PROPN":
-        return strip_name(" ".join(t.text for t in token.subtree if t.pos_ == "PROPN")) or None
+        names = [t for t in token.subtree if t.pos_ == "PROPN" or t.text in ("-", "‐")]
+        words = doc.text[names[0].idx:names[-1].idx + len(names[-1].text)].split()
+        while len(words) > 1 and words[0].lower() in ROLE_WORDS:
+            words = words[1:]
+        return strip_name(" ".join(words)) or None
     return None
 
 

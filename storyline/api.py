@@ -1,0 +1,57 @@
+"""The documented Python API: everything the CLI does is one call here."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import BinaryIO
+
+from . import report
+from .model import Analysis, IngestReport
+from .pipeline import Pipeline, Progress
+from .pipeline import analyze as _analyze
+from .settings import Options, load_options
+from .store import Store, StoryRow
+
+
+def analyze(inputs: Sequence[str], *, options: Options | None = None, db: str = ":memory:",
+            stdin: BinaryIO | None = None, progress: Progress | None = None) -> Analysis:
+    """Analyse inputs (paths, folders, URLs, "-") and return the stories they form, fully built.
+
+    >>> result = storyline.analyze(["examples/"])          # doctest: +SKIP
+    >>> [c.status for c in result.stories[0].claims][:3]    # doctest: +SKIP
+    """
+    return _analyze(inputs, options=options, db=db, stdin=stdin, progress=progress)
+
+
+def ingest(inputs: Sequence[str], *, db: str, options: Options | None = None, stdin: BinaryIO | None = None,
+           progress: Progress | None = None) -> IngestReport:
+    """Add inputs to a persistent store; an article already stored (same content) changes nothing."""
+    store = Store.open(db)
+    try:
+        return Pipeline(options or load_options(), store, progress).ingest(inputs, stdin=stdin)
+    finally:
+        store.close()
+
+
+def stories(db: str) -> list[StoryRow]:
+    """The stories in a store, oldest first."""
+    store = Store.open(db)
+    try:
+        return store.stories()
+    finally:
+        store.close()
+
+
+def show(story_id: str, *, db: str, options: Options | None = None) -> Analysis:
+    """One stored story, built from its articles as they are now (raises StoryNotFound)."""
+    store = Store.open(db)
+    try:
+        pipeline = Pipeline(options or load_options(), store)
+        return pipeline.analysis([story_id], skipped=())
+    finally:
+        store.close()
+
+
+def render(analysis: Analysis, fmt: str = "json") -> str:
+    """The analysis as JSON (the public contract), Markdown ("md") or self-contained HTML ("html")."""
+    return report.render(analysis, fmt)

@@ -1,0 +1,180 @@
+"""Command line: parse, call one library function, print; map library errors to messages and exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from . import __version__, api
+from .errors import StorylineError
+from .model import Skipped
+from .pipeline import Progress
+from .report import RENDERERS
+
+EXIT_OK, EXIT_SOME_SKIPPED, EXIT_NOTHING = 0, 1, 2
+
+ANALYZE_EXAMPLES = """examples:
+  storyline analyze examples/ --format html -o report.html
+  storyline analyze article.txt https://example.org/feed.xml --format md
+  cat articles.jsonl | storyline analyze - > analysis.json
+exit codes: 0 all inputs analysed, 1 some skipped (listed on stderr and in the output), 2 nothing analysed"""
+INGEST_EXAMPLES = """examples:
+  storyline ingest examples/ --db storyline.db
+  storyline ingest new-article.html --db storyline.db   # joins its story or starts one"""
+STORIES_EXAMPLES = """examples:
+  storyline stories --db storyline.db"""
+SHOW_EXAMPLES = """examples:
+  storyline show s1 --db storyline.db --format md
+  storyline show s1 --db storyline.db --format html -o s1.html"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
+    common.add_argument("-q", "--quiet", action="store_true", help="only errors; no progress bar")
+    parser = argparse.ArgumentParser(
+        prog="storyline", parents=[common],
+        description="Read many outlets' coverage of the same events; label each claim corroborated, "
+                    "single-source or disputed by independent origins.",
+        epilog="examples:\n  storyline analyze examples/ --format html -o report.html\n"
+               "  storyline ingest examples/ --db storyline.db && storyline stories --db storyline.db",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"storyline {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def command(name: str, help_: str, epilog: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, parents=[common], help=help_, description=help_, epilog=epilog,
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+
+    p = command("analyze", "analyse inputs and write the result (JSON contract, Markdown or HTML)", ANALYZE_EXAMPLES)
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders, URLs, or - for standard input")
+    p.add_argument("--format", choices=sorted(RENDERERS), default=None,
+                   help="output format (default: from each -o file's suffix, else json)")
+    p.add_argument("-o", "--output", metavar="FILE", action="append",
+                   help="write here instead of standard output; repeat for several formats "
+                        "(-o a.json -o a.html)")
+    p.add_argument("--db", default=":memory:", metavar="URL", help="store to use (default: in memory, discarded)")
+
+    p = command("ingest", "add inputs to a persistent store; new articles join stories or start them", INGEST_EXAMPLES)
+    p.add_argument("inputs", nargs="+", metavar="INPUT")
+    p.add_argument("--db", required=True, metavar="URL", help="SQLite file (or sqlite:///path)")
+
+    p = command("stories", "list the stories in a store", STORIES_EXAMPLES)
+    p.add_argument("--db", required=True, metavar="URL")
+
+    p = command("show", "render one story from a store", SHOW_EXAMPLES)
+    p.add_argument("story_id", metavar="STORY_ID")
+    p.add_argument("--db", required=True, metavar="URL")
+    p.add_argument("--format", choices=sorted(RENDERERS), default="md")
+    p.add_argument("-o", "--output", metavar="FILE")
+
+    return parser
+
+
+def _configure_logging(verbose: int, quiet: bool) -> None:
+    level = logging.ERROR if quiet else logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    # skipped inputs are reported once, by the CLI, in a fixed format
+    logging.getLogger("storyline.ingest").setLevel(max(level, logging.ERROR))
+    for noisy in ("trafilatura", "htmldate", "courlan", "charset_normalizer"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
+
+
+@contextlib.contextmanager
+def _progress(quiet: bool) -> Iterator[Progress | None]:
+    """A progress bar on a terminal; nothing in pipes or with -q."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeElapsedColumn
+
+    with Bar(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+             transient=True) as bar:
+        tasks: dict[str, int] = {}
+
+        def update(step: str, done: int, total: int) -> None:
+            if step not in tasks:
+                tasks[step] = bar.add_task(step, total=total)
+            bar.update(tasks[step], completed=done, total=total)
+
+        yield update
+
+
+def _report_skipped(skipped: Sequence[Skipped]) -> None:
+    for s in skipped:
+        where = f"{s.path}:{s.line}" if s.line is not None else s.path
+        print(f"storyline: skipped [{s.code}] {where}: {s.reason}", file=sys.stderr)
+
+
+def _write(text: str, output: str | None) -> None:
+    if output:
+        Path(output).parent.mkdir(parents=True, exist_ok=True)
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+_SUFFIX_FORMATS = {".json": "json", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
+
+
+def _format_for(given: str | None, output: str | None) -> str:
+    if given:
+        return given
+    return _SUFFIX_FORMATS.get(Path(output).suffix.lower(), "json") if output else "json"
+
+
+def _exit_code(analysed: int, skipped: int) -> int:
+    if analysed == 0 and skipped > 0:
+        return EXIT_NOTHING
+    return EXIT_SOME_SKIPPED if skipped else EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    _configure_logging(args.verbose, args.quiet)
+    try:
+        return _run(args)
+    except StorylineError as error:
+        print(f"storyline: {error}", file=sys.stderr)
+        return EXIT_NOTHING
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "analyze":
+        with _progress(args.quiet) as progress:
+            analysis = api.analyze(args.inputs, db=args.db, stdin=sys.stdin.buffer, progress=progress)
+        _report_skipped(analysis.skipped)
+        for output in args.output or [None]:
+            _write(api.render(analysis, _format_for(args.format, output)), output)
+            if output and not args.quiet:
+                print(f"storyline: wrote {output}", file=sys.stderr)
+        return _exit_code(len(analysis.articles), len(analysis.skipped))
+    if args.command == "ingest":
+        with _progress(args.quiet) as progress:
+            report = api.ingest(args.inputs, db=args.db, stdin=sys.stdin.buffer, progress=progress)
+        _report_skipped(report.skipped)
+        if not args.quiet:
+            print(f"storyline: {len(report.added)} added, {len(report.unchanged)} unchanged, "
+                  f"{len(report.skipped)} skipped; stories touched: {', '.join(report.stories_touched) or 'none'}",
+                  file=sys.stderr)
+        return _exit_code(len(report.added) + len(report.unchanged), len(report.skipped))
+    if args.command == "stories":
+        for row in api.stories(args.db):
+            dates = f"{row.first_date or '?'}..{row.last_date or '?'}"
+            print(f"{row.id}\t{row.size} articles\t{dates}\t{row.title}")
+        return EXIT_OK
+    if args.command == "show":
+        analysis = api.show(args.story_id, db=args.db)
+        _write(api.render(analysis, args.format), args.output)
+        return EXIT_OK
+    raise AssertionError(args.command)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
