@@ -227,9 +227,14 @@ def _mark_repeats(lines: list[_Line]) -> None:
         seen.add(key)
 
 
+_DANGLING = {"the", "a", "an", "and", "or", "of", "to", "for", "in", "on", "with", "by", "at", "from", "as", "but"}
+
+
 def _is_headline(text: str) -> bool:
+    """Short, unpunctuated at the end, and not stopping mid-phrase ("... transport and the")."""
     words = _WORD.findall(text)
-    return 2 <= len(words) <= 25 and not text.endswith(rules.TERMINAL[:3]) and not text.endswith((".", "?", "!"))
+    return 2 <= len(words) <= 25 and not text.endswith((".", "?", "!", ",", ";")) \
+        and words[-1].lower() not in _DANGLING
 
 
 def _mark_top(lines: list[_Line], found: _Found) -> None:
@@ -239,9 +244,10 @@ def _mark_top(lines: list[_Line], found: _Found) -> None:
     for index, line in enumerate(top):
         words = _WORD.findall(line.text)
         following = content[index + 1] if index + 1 < len(content) else None
-        body_follows = any(len(_WORD.findall(ln.text)) > len(words) and ln.text.endswith(rules.TERMINAL)
+        body_follows = any(len(_WORD.findall(ln.text)) >= 6 and ln.text.endswith(rules.TERMINAL)
                            for ln in content[index + 1:index + 1 + _TOP_LINES])
         if found.title is None and line.role is None and _is_headline(line.text) and following is not None \
+                and not following.text[:1].islower() \
                 and (line.heading or body_follows):
             # a title precedes the body: only lines that are all junk or metadata may come before it
             if all(prev.role is not None for prev in top[:index]):

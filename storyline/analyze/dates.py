@@ -318,7 +318,7 @@ def _weekday(low: str, anchor: date | None, text: str, start: int, end: int) -> 
 
 def _tense(text: str, start: int, end: int) -> str | None:
     """Past or future, from the cue word nearest the expression inside its sentence."""
-    left_edge = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start), start - 80)
+    left_edge = max(0, text.rfind(". ", 0, start), text.rfind("\n", 0, start), start - 80)
     right_edge = min(x for x in (text.find(". ", end), text.find("\n", end), end + 50) if x >= 0)
     before, after = text[left_edge:start], text[end:right_edge]
     best: tuple[int, str] | None = None

