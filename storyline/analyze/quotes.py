@@ -138,9 +138,11 @@ def _name_for(doc: Any, token: Any, mentions: Sequence[Mention]) -> str | None:
 
 def _antecedent(position: int, mentions: Sequence[Mention], female: bool, text: str = "") -> str | None:
     """The person a he/she points back to: a named person earlier in the same sentence, else the latest one."""
-    persons = [m for m in mentions if m.start < position and m.label == "PERSON" and _person_like(m, mentions)]
+    persons = [m for m in mentions if m.start < position and m.label == "PERSON"]
     sentence_start = max(text.rfind(". ", 0, position), text.rfind("\n", 0, position)) if text else -1
-    same = [m for m in persons if m.start > sentence_start] if sentence_start >= 0 else []
+    same = [m for m in persons if m.start > sentence_start]
+    # in the pronoun's own sentence the subject usually comes first; the tagger's one-word "persons" are less sure
+    same.sort(key=lambda m: (not _person_like(m, mentions), m.start))
     for mention in same + sorted(persons, key=lambda m: -m.start):
         first = mention.text.split()[0].lower()
         if (first in FEMALE_FIRST_NAMES) == female:
