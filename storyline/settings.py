@@ -29,7 +29,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("user_agent", "storyline/0.1 (+news corroboration tool)", "User-Agent sent with requests"),
     Setting("near_duplicate_threshold", 0.5,
             "share of one article's word 5-shingles found in another for it to count as a copy"),
-    Setting("story_threshold", 0.32, "similarity above which an article joins a story"),
+    Setting("story_threshold", 0.3, "similarity above which an article joins a story"),
     Setting("story_window_days", 10, "articles further apart than this in publication date never share a story"),
     Setting("claim_match_threshold", 0.62, "similarity above which two claims assert the same thing"),
     Setting("summary_sentences", 8, "most sentences in a story briefing"),

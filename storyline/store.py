@@ -67,9 +67,15 @@ def _m001_initial(db: sqlite3.Connection) -> None:
     """)
 
 
+def _m002_key_frequencies(db: sqlite3.Connection) -> None:
+    # how many stored articles carry each story key (name, date, number): rare keys tell events apart
+    db.execute("CREATE TABLE key_df (key TEXT PRIMARY KEY, n INTEGER NOT NULL)")
+
+
 # Named migrations, applied in order and recorded; never edit one that has shipped, add another.
 MIGRATIONS: tuple[tuple[str, Callable[[sqlite3.Connection], None]], ...] = (
     ("001_initial", _m001_initial),
+    ("002_key_frequencies", _m002_key_frequencies),
 )
 
 
@@ -265,6 +271,20 @@ class Store:
                 " ORDER BY seq DESC LIMIT 500",
                 (day[:10], f"-{window_days} days", day[:10], f"+{window_days} days"))
         return [_story(r) for r in rows]
+
+    def count_keys(self, keys: Iterable[str]) -> None:
+        with self.db:
+            self.db.executemany("INSERT INTO key_df VALUES (?, 1) ON CONFLICT(key) DO UPDATE SET n = n + 1",
+                                ((k,) for k in keys))
+
+    def key_frequencies(self, keys: Iterable[str]) -> dict[str, int]:
+        keys = list(keys)
+        out: dict[str, int] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            out.update(self.db.execute(f"SELECT key, n FROM key_df WHERE key IN ({marks})", chunk).fetchall())
+        return out
 
     # --- skipped inputs -------------------------------------------------------------------
 

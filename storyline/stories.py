@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -16,7 +17,9 @@ from .store import Store, StoryRow
 
 # Entity kinds that tell one event from another of the same kind (who, where), not generic groups.
 _DISCRIMINATING = {"PERSON", "GPE", "LOC", "FAC", "ORG", "EVENT"}
-TEXT_WEIGHT, ENTITY_WEIGHT = 0.6, 0.4
+# Weights measured on ECB+ dev (eval/stories.py): text similarity alone cannot tell two earthquakes apart.
+TEXT_WEIGHT, KEY_WEIGHT = 0.4, 0.6
+CORE_SHARE = 0.3  # a story's core keys are those in at least this share of its articles
 
 
 @dataclass(frozen=True)
@@ -26,32 +29,51 @@ class Placement:
     new: bool
 
 
-def entity_keys(article: Article) -> Counter[str]:
-    return Counter(fold(m.text) for m in article.mentions if m.label in _DISCRIMINATING and len(m.text) > 1)
+def story_keys(article: Article) -> set[str]:
+    """What pins an article to one event: names, absolute dates and counted numbers it mentions."""
+    keys = {fold(m.text) for m in article.mentions if m.label in _DISCRIMINATING and len(m.text) > 1}
+    keys |= {"date:" + d.value for d in article.dates if d.value and d.type == "DATE" and d.value[:1].isdigit()}
+    keys |= {"num:" + n for c in article.claims for n in c.numbers}
+    return keys
 
 
-def entity_overlap(keys: Counter[str], story: StoryRow) -> float:
-    """Dice overlap between an article's names and the names the story keeps coming back to."""
-    if not keys or not story.entity_keys:
-        return 0.0
-    floor = max(1, int(story.size * 0.3))
+def key_overlap(keys: set[str], story: StoryRow, idf: dict[str, float]) -> float:
+    """IDF-weighted Jaccard between an article's keys and the keys the story keeps coming back to."""
+    floor = max(1, int(story.size * CORE_SHARE))
     core = {k for k, n in story.entity_keys.items() if n >= floor}
-    mine = set(keys)
-    return 2 * len(mine & core) / (len(mine) + len(core)) if core else 0.0
+    union = keys | core
+    if not union:
+        return 0.0
+    weight = lambda k: idf.get(k, idf.get("", 1.0))  # noqa: E731
+    return sum(weight(k) for k in keys & core) / sum(weight(k) for k in union)
 
 
-def similarity(vector: np.ndarray, keys: Counter[str], story: StoryRow) -> float:
+def similarity(vector: np.ndarray, keys: set[str], story: StoryRow, idf: dict[str, float]) -> float:
     text = float(vector @ story.centroid) if story.centroid.size == vector.size else 0.0
-    return TEXT_WEIGHT * text + ENTITY_WEIGHT * entity_overlap(keys, story)
+    return TEXT_WEIGHT * text + KEY_WEIGHT * key_overlap(keys, story, idf)
+
+
+def _idf(store: Store, keys: set[str], stories: list[StoryRow]) -> dict[str, float]:
+    wanted = set(keys)
+    for story in stories:
+        wanted |= set(story.entity_keys)
+    total = store.count_articles()
+    frequencies = store.key_frequencies(wanted)
+    idf = {k: math.log((total + 1) / (frequencies.get(k, 0) + 0.5)) for k in wanted}
+    idf[""] = math.log((total + 1) / 0.5)  # a key no stored article has
+    return idf
 
 
 def place(article: Article, vector: np.ndarray, store: Store, options: Options) -> Placement:
     """Put one stored article in a story, updating that story's centroid, names and dates."""
-    keys = entity_keys(article)
+    keys = story_keys(article)
+    store.count_keys(keys)
     day = article.published[:10] if article.published else None
     best: tuple[float, StoryRow] | None = None
-    for story in store.story_candidates(day, options.story_window_days):
-        score = similarity(vector, keys, story)
+    candidates = store.story_candidates(day, options.story_window_days)
+    idf = _idf(store, keys, candidates)
+    for story in candidates:
+        score = similarity(vector, keys, story, idf)
         if best is None or score > best[0]:
             best = (score, story)
     if best is not None and best[0] >= options.story_threshold:
