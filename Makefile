@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test test-fast lint eval bench clean
+.PHONY: setup browser demo test test-fast lint eval bench clean
 
 setup: $(STAMP)
 
@@ -27,7 +27,14 @@ demo: setup
 	@echo "  $(CURDIR)/demo/report.html     (open in a browser; works offline)"
 	@echo "  $(CURDIR)/demo/report.md"
 
-test: setup
+# The browser tests drive Debian's Chromium (Playwright's own browser download does not work offline).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium is missing: install Debian's chromium package (as root: apt-get install chromium)"; fi; }
+
+test: setup browser
 	$(BIN)/python -m pytest -q
 
 test-fast: setup

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import BinaryIO
 
 from . import report
-from .model import Analysis, IngestReport
+from .model import Analysis, IngestReport, RawDocument, Skipped
 from .pipeline import Pipeline, Progress
 from .pipeline import analyze as _analyze
 from .settings import Options, load_options
@@ -29,6 +29,18 @@ def ingest(inputs: Sequence[str], *, db: str, options: Options | None = None, st
     store = Store.open(db)
     try:
         return Pipeline(options or load_options(), store, progress).ingest(inputs, stdin=stdin)
+    finally:
+        store.close()
+
+
+def ingest_documents(documents: Sequence[RawDocument], *, db: str, inputs: Sequence[str] = (),
+                     skipped: Sequence[Skipped] = (), options: Options | None = None,
+                     progress: Progress | None = None) -> IngestReport:
+    """Like ingest, for documents the caller has read itself (uploads, pasted text) beside inputs to read."""
+    store = Store.open(db)
+    try:
+        return Pipeline(options or load_options(), store, progress).ingest(inputs, documents=documents,
+                                                                          skipped=skipped)
     finally:
         store.close()
 

@@ -27,6 +27,9 @@ INGEST_EXAMPLES = """examples:
   storyline ingest new-article.html --db storyline.db   # joins its story or starts one"""
 STORIES_EXAMPLES = """examples:
   storyline stories --db storyline.db"""
+SERVE_EXAMPLES = """examples:
+  storyline serve --db storyline.db            # http://127.0.0.1:8750, this machine only
+  storyline serve --db storyline.db --port 9000"""
 SHOW_EXAMPLES = """examples:
   storyline show s1 --db storyline.db --format md
   storyline show s1 --db storyline.db --format html -o s1.html"""
@@ -72,6 +75,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=sorted(RENDERERS), default="md")
     p.add_argument("-o", "--output", metavar="FILE")
 
+
+    p = command("serve", "web app and JSON API (OpenAPI at /docs) over a store", SERVE_EXAMPLES)
+    p.add_argument("--db", default="storyline.db", metavar="URL")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=8750)
     return parser
 
 
@@ -172,6 +180,12 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "show":
         analysis = api.show(args.story_id, db=args.db)
         _write(api.render(analysis, args.format), args.output)
+        return EXIT_OK
+    if args.command == "serve":
+        from .web import serve
+
+        print(f"storyline: serving {args.db} on http://{args.host}:{args.port}", file=sys.stderr)
+        serve(db=args.db, host=args.host, port=args.port)
         return EXIT_OK
     raise AssertionError(args.command)
 

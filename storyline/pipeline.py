@@ -60,7 +60,8 @@ class Pipeline:
     # --- article steps --------------------------------------------------------------------
 
     def step_ingest(self, batch: Batch) -> None:
-        batch.raw, skipped = read_inputs(batch.inputs, self.options, batch.stdin)
+        raw, skipped = read_inputs(batch.inputs, self.options, batch.stdin) if batch.inputs else ([], [])
+        batch.raw.extend(raw)  # after any documents the caller read itself (uploads, pasted text)
         batch.skipped.extend(skipped)
 
     def step_clean(self, batch: Batch) -> None:
@@ -150,11 +151,15 @@ class Pipeline:
 
     ARTICLE_STEPS: tuple[str, ...] = ("ingest", "clean", "dedup", "analyze", "embed", "store", "stories")
 
-    def ingest(self, inputs: Sequence[str], stdin: BinaryIO | None = None) -> IngestReport:
-        batch = Batch(inputs=inputs, stdin=stdin)
-        for name in self.ARTICLE_STEPS:
+    def ingest(self, inputs: Sequence[str], stdin: BinaryIO | None = None,
+               documents: Sequence[RawDocument] = (), skipped: Sequence[Skipped] = ()) -> IngestReport:
+        """Run the article steps on the inputs, plus documents already read and inputs already skipped."""
+        batch = Batch(inputs=inputs, stdin=stdin, raw=list(documents), skipped=list(skipped))
+        for number, name in enumerate(self.ARTICLE_STEPS, start=1):
             log.debug("%s: start", name)
+            self.progress(f"step {number}/{len(self.ARTICLE_STEPS)}: {name}", 0, 1)
             getattr(self, f"step_{name}")(batch)
+            self.progress(f"step {number}/{len(self.ARTICLE_STEPS)}: {name}", 1, 1)
             log.info("%s: %d documents, %d skipped so far", name,
                      len(batch.articles) or len(batch.cleaned) or len(batch.raw), len(batch.skipped))
         self.store.record_skipped(batch.skipped)
@@ -184,6 +189,7 @@ class Pipeline:
         for done, story_id in enumerate(ids, start=1):
             built.append(self.story(story_id))
             self.progress("stories", done, len(ids))
+        built.sort(key=lambda s: -len(s.article_ids))  # the most covered story first
         article_ids = [a for s in built for a in s.article_ids]
         return Analysis(articles=tuple(self.store.articles(article_ids)), stories=tuple(built),
                         skipped=tuple(skipped))

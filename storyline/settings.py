@@ -34,6 +34,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("claim_match_threshold", 0.62, "similarity above which two claims assert the same thing"),
     Setting("summary_sentences", 8, "most sentences in a story briefing"),
     Setting("progress", True, "show a progress bar when writing to a terminal"),
+    Setting("max_upload_bytes", 20_000_000, "largest request body the web app accepts (uploads, pasted text)"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -55,6 +56,7 @@ class Options:
     claim_match_threshold: float = _BY_NAME["claim_match_threshold"].default
     summary_sentences: int = _BY_NAME["summary_sentences"].default
     progress: bool = _BY_NAME["progress"].default
+    max_upload_bytes: int = _BY_NAME["max_upload_bytes"].default
 
     def with_(self, **changes: Any) -> Options:
         unknown = set(changes) - set(_BY_NAME)

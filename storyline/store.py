@@ -72,10 +72,27 @@ def _m002_key_frequencies(db: sqlite3.Connection) -> None:
     db.execute("CREATE TABLE key_df (key TEXT PRIMARY KEY, n INTEGER NOT NULL)")
 
 
+def _m003_article_names(db: sqlite3.Connection) -> None:
+    # people, organisations and places each article names, folded, for "stories about X" searches
+    db.execute("CREATE TABLE article_names (article_id TEXT NOT NULL, name TEXT NOT NULL, folded TEXT NOT NULL,"
+               " label TEXT NOT NULL)")
+    db.execute("CREATE INDEX article_names_folded ON article_names(folded)")
+    for article_id, analysis in db.execute("SELECT id, analysis FROM articles").fetchall():
+        db.executemany("INSERT INTO article_names VALUES (?,?,?,?)", _names(article_id, json.loads(analysis)["mentions"]))
+
+
+def _names(article_id: str, mentions: list[dict]) -> list[tuple[str, str, str, str]]:
+    from .analyze.entities import fold
+
+    seen = {(m["text"], m["label"]) for m in mentions}
+    return [(article_id, text, fold(text), label) for text, label in sorted(seen)]
+
+
 # Named migrations, applied in order and recorded; never edit one that has shipped, add another.
 MIGRATIONS: tuple[tuple[str, Callable[[sqlite3.Connection], None]], ...] = (
     ("001_initial", _m001_initial),
     ("002_key_frequencies", _m002_key_frequencies),
+    ("003_article_names", _m003_article_names),
 )
 
 
@@ -178,6 +195,7 @@ class Store:
                  article.origin, json.dumps(analysis), _blob(vector), _blob(claim_vectors), seq, _now()),
             )
             self.db.executemany("INSERT INTO shingles VALUES (?, ?)", ((h, article.id) for h in shingles))
+            self.db.executemany("INSERT INTO article_names VALUES (?,?,?,?)", _names(article.id, analysis["mentions"]))
 
     def shingle_candidates(self, sample: set[int], limit: int = 20) -> list[tuple[str, str, set[int]]]:
         """Stored articles sharing shingles with a text, most shared first: (id, origin, its shingles)."""
@@ -260,6 +278,45 @@ class Store:
 
     def stories(self) -> list[StoryRow]:
         return [_story(r) for r in self.db.execute("SELECT * FROM stories ORDER BY seq")]
+
+    def search_stories(self, text: str | None = None, date_from: str | None = None, date_to: str | None = None,
+                       outlet: str | None = None, person: str | None = None, limit: int = 200) -> list[StoryRow]:
+        """Stories with an article matching every filter given (words, dates, outlet, a named person)."""
+        where, params = ["a.story_id = s.id"], []
+        if text:
+            for word in text.split()[:8]:
+                where.append("(a.title LIKE ? ESCAPE '\\' OR a.text LIKE ? ESCAPE '\\' OR s.title LIKE ? ESCAPE '\\')")
+                pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+                params += [pattern, pattern, pattern]
+        if date_from:
+            where.append("substr(a.published, 1, 10) >= ?")
+            params.append(date_from[:10])
+        if date_to:
+            where.append("substr(a.published, 1, 10) <= ?")
+            params.append(date_to[:10])
+        if outlet:
+            where.append("a.outlet = ?")
+            params.append(outlet)
+        if person:
+            from .analyze.entities import fold
+
+            where.append("EXISTS (SELECT 1 FROM article_names n WHERE n.article_id = a.id AND n.folded LIKE ?)")
+            params.append("%" + fold(person) + "%")
+        sql = (f"SELECT * FROM stories s WHERE EXISTS (SELECT 1 FROM articles a WHERE {' AND '.join(where)})"
+               f" ORDER BY s.size DESC, s.seq LIMIT ?")
+        return [_story(r) for r in self.db.execute(sql, [*params, limit])]
+
+    def outlets(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL ORDER BY 1")]
+
+    def people(self, limit: int = 300) -> list[str]:
+        return [r[0] for r in self.db.execute(
+            "SELECT name FROM article_names WHERE label = 'PERSON' AND name LIKE '% %' GROUP BY folded"
+            " ORDER BY COUNT(*) DESC, name LIMIT ?", (limit,))]
+
+    def story_of(self, article_id: str) -> str | None:
+        row = self.db.execute("SELECT story_id FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return row[0] if row else None
 
     def story_candidates(self, day: str | None, window_days: int) -> list[StoryRow]:
         """Stories whose dates come within the window of a day (undated ones always): an index, not all pairs."""

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from .analyze.lexicon import NUMBER_WORDS
 from .model import Article, Claim, Event, SummarySentence
 
+_NUMBERS = {w for w in NUMBER_WORDS if w.isalpha()}
 _PRECISION = {10: 3, 8: 2, 7: 1, 4: 0}  # length of a TIMEX value -> how specific it is (day, week, month, year)
 
 
@@ -13,12 +15,16 @@ def _outlet(article: Article) -> str:
     return article.outlet or article.path.rsplit("/", 1)[-1]
 
 
+def _reports(outlets: list[str]) -> str:
+    return ", ".join(outlets) + (" reports" if len(outlets) == 1 else " report")
+
+
 def _lower_first(text: str) -> str:
     words = text.split(" ", 1)
     first = words[0]
-    if first[:1].isupper() and not first.isupper() and first.lower() in {
-            "the", "a", "an", "in", "on", "at", "while", "with", "after", "before", "during", "as", "some", "this",
-            "that", "these", "those", "it", "they", "he", "she", "meanwhile", "but", "and", "just", "despite"}:
+    if first[:1].isupper() and not (first.isupper() and len(first) > 1) and first.lower() in {
+            "the", "a", "an", "in", "one", "two", "on", "at", "while", "with", "after", "before", "during", "as", "some", "this",
+            "that", "these", "those", "it", "they", "he", "she", "meanwhile", "but", "and", "just", "despite"} | _NUMBERS:
         return first.lower() + (" " + words[1] if len(words) > 1 else "")
     return text
 
@@ -40,8 +46,8 @@ def briefing(claims: Sequence[Claim], articles: Sequence[Article], limit: int) -
         if claim.status == "disputed":
             others = [claim_by_id[c] for c in claim.conflicts_with if c in claim_by_id]
             used.update(o.id for o in others)
-            parts = [f"{', '.join(sorted({_outlet(by_id[a]) for a in c.article_ids}))} report that "
-                     f"{_lower_first(c.text.rstrip('.'))}" for c in [claim, *others]]
+            parts = [_reports(sorted({_outlet(by_id[a]) for a in c.article_ids})) +
+                     f" that {_lower_first(c.text.rstrip('.'))}" for c in [claim, *others]]
             text = "Sources disagree: " + "; ".join(parts) + "."
             ids = tuple(dict.fromkeys(a for c in [claim, *others] for a in c.article_ids))
         elif claim.status == "corroborated":

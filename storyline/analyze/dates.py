@@ -47,7 +47,7 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((k, re.compile(p, re.I
     ("ref", r"\b(?:now|currently|nowadays|recently|in the past|in (?:the )?future|the coming (?:days|weeks|months|years)|these days|at the moment|soon)\b"),
 ))
 
-_FUTURE = re.compile(r"\b(will|shall|'ll|due|set to|expected|scheduled|plans?|planned|upcoming|going to|would|to be held|next|ahead of|coming)\b|\b(?:is|are|was|were|am)\b(?:\s+\w+){0,2}\s+(?:due )?to\b", re.I)
+_FUTURE = re.compile(r"\b(will|shall|'ll|due|set to|expected|scheduled|plans?|planned|upcoming|going to|would|to be held|next|ahead of|coming)\b|\b(?:is|are|was|were|am)\s+(?:(?:\w+day|also|still|now|then|not)\s+)?(?:due\s+|set\s+|scheduled\s+|expected\s+)?to\b", re.I)
 _PAST = re.compile(r"\b(had|has|did|was|were|met|held|spoke|called|announced|took|made|gave|went|came|began|won|lost|last)\b|\b[a-z]{3,}ed\b", re.I)
 # The reporting verb ("..., a spokesperson said") dates the report, not the event: it counts only when nothing else does.
 _REPORTING = re.compile(r"\b(said|says|told|added|stated|reported)\b", re.I)
