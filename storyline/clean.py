@@ -40,7 +40,7 @@ class _Found:
 
 def clean_document(doc: RawDocument) -> CleanDocument:
     """Clean one document's text; fields the input gave win over what the text suggests."""
-    text, found = _clean_text(doc.text or "")
+    text, found = _clean_text(doc.text or "", known_title=_tidy(doc.title))
     published = doc.published
     if published is None and found.published:
         published = found.published
@@ -128,8 +128,8 @@ def _lines(text: str) -> list[_Line]:
     return lines
 
 
-def _clean_text(text: str) -> tuple[str, _Found]:
-    found = _Found()
+def _clean_text(text: str, known_title: str | None = None) -> tuple[str, _Found]:
+    found = _Found(title=known_title)
     lines = _lines(text)
     _find_outlet(lines, found)
     _strip_published_prefix(lines, found)
@@ -215,16 +215,19 @@ def _mark_tail(lines: list[_Line]) -> None:
             return
 
 
+_REPEAT_WINDOW = 3  # a caption is repeated next to itself; a refrain or an interview question recurs far apart
+
+
 def _mark_repeats(lines: list[_Line]) -> None:
-    """A line repeated in one text is a caption or a template: keep the first, remove the copies."""
-    seen: set[str] = set()
-    for line in lines:
+    """A line repeated right after itself is a caption or player debris: keep the first, remove the copies."""
+    last_seen: dict[str, int] = {}
+    for index, line in enumerate(lines):
         key = " ".join(line.text.lower().split())
         if len(key) < 12:
             continue
-        if key in seen and not line.junk:
+        if key in last_seen and index - last_seen[key] <= _REPEAT_WINDOW and not line.junk:
             line.junk = "repeat"
-        seen.add(key)
+        last_seen[key] = index
 
 
 _DANGLING = {"the", "a", "an", "and", "or", "of", "to", "for", "in", "on", "with", "by", "at", "from", "as", "but"}
@@ -241,8 +244,12 @@ def _mark_top(lines: list[_Line], found: _Found) -> None:
     """Title, byline and outlet lines at the top of the text."""
     content = [ln for ln in lines if not ln.junk]
     top = content[:_TOP_LINES]
+    known = " ".join(found.title.lower().split()) if found.title else None
     for index, line in enumerate(top):
         words = _WORD.findall(line.text)
+        if known and " ".join(line.text.lower().split()) == known and line.role is None:
+            line.role = "title"  # the headline the input gave, repeated at the top of the body
+            continue
         following = content[index + 1] if index + 1 < len(content) else None
         body_follows = any(len(_WORD.findall(ln.text)) >= 6 and ln.text.endswith(rules.TERMINAL)
                            for ln in content[index + 1:index + 1 + _TOP_LINES])

@@ -19,7 +19,7 @@ def extract(page: str, url: str | None = None) -> dict[str, Any]:
 
     doc = trafilatura.bare_extraction(
         page, url=url, with_metadata=True, include_comments=False, include_tables=True,
-        favor_recall=True, as_dict=False,
+        favor_precision=True, as_dict=False,
     )
     if doc is None:
         return {"text": None}
