@@ -19,7 +19,7 @@ def _compile(*patterns: str) -> tuple[re.Pattern[str], ...]:
 JUNK_LINES: dict[str, tuple[re.Pattern[str], ...]] = {
     "consent": _compile(
         r"^.{0,80}\bcookie (policy|settings|preferences|notice|statement)\b.{0,80}$",
-        r"^.*\b(use of cookies|we use cookies|uses cookies|accept (all )?cookies|cookie settings)\b.*$",
+        r"^.*\b(use of cookies|use cookies|uses cookies|accept (all )?cookies|cookie settings)\b.*$",
         r"^.*\bby continuing to (browse|use) (our|this) (site|website)\b.*$",
         r"^(i agree|i accept|accept|accept all|reject all|agree|got it|ok|okay|allow all|manage (preferences|options|cookies)|"
         r"customi[sz]e (settings|choices)|continue without accepting|privacy settings|do not sell my personal information)[.!]?$",
