@@ -1,0 +1,53 @@
+"""Shared bench helpers: a corpus of real texts replicated to volume, and runs in fresh processes."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+
+
+def real_texts() -> list[str]:
+    """Every real article text in ../shared: ECB+ documents, paris-summit, extraction ground truth."""
+    out = []
+    ecb = SHARED / "corpus" / "ecbplus-dev"
+    for row in csv.DictReader((ecb / "labels.csv").open()):
+        out.append((ecb / row["file"]).read_text())
+    out += [p.read_text() for p in sorted((SHARED / "corpus" / "paris-summit").glob("0*.txt"))]
+    truth = json.loads((SHARED / "corpus" / "article-extraction" / "ground-truth.json").read_text())
+    out += [v["articleBody"] for v in truth.values() if v["articleBody"].strip()]
+    return out
+
+
+def real_pages() -> list[str]:
+    folder = SHARED / "corpus" / "article-extraction" / "html"
+    return [gzip.decompress(p.read_bytes()).decode("utf-8", "replace") for p in sorted(folder.glob("*.html.gz"))]
+
+
+def replicate(items: list[str], n: int) -> list[str]:
+    """n items cycling through the real ones; a suffix keeps copies distinct (no free dedup)."""
+    return [items[i % len(items)] + ("" if i < len(items) else f"\n\nCopy {i}.") for i in range(n)]
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_isolated(script: Path, *args: str) -> dict:
+    """Run one variant in its own process so its peak memory is its own."""
+    out = subprocess.run([sys.executable, str(script), "--variant", *args], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def timed(function, items) -> float:
+    started = time.perf_counter()
+    function(items)
+    return time.perf_counter() - started
