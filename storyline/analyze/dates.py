@@ -33,17 +33,18 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((k, re.compile(p, re.I
     ("month_year", rf"\b(?:(?:early|mid|late)[- ])?{_MONTH},? {_YEAR}\b"),
     ("decade", r"\b(?:the )?(?:1[6-9]|20)\d0s\b"),
     ("ago", rf"\b(?:{_NUM}|a|an|a few|several) {_UNIT} ago\b"),
-    ("rel_unit", r"\b(?:last|next|this|past|coming|previous|following) (?:week|month|year|weekend|decade|quarter)\b"),
+    ("rel_unit", r"\b(?:last|next|this|past|coming|previous|following) (?:week|month|year|weekend|decade|quarter)\b|\bthe weekend\b"),
     ("rel_unit_adv", r"\b(?:earlier|later) this (?:week|month|year)\b"),
+    ("this_part", rf"\b(?:this|last|yesterday|tomorrow) {_PART}\b"),
     ("rel_day", r"\b(?:yesterday|today|tomorrow|tonight)\b"),
+    ("set_weekday", rf"\b(?:every|each) {_WEEKDAY}\b"),
     ("weekday_part", rf"\b(?:(?:last|next|this|on|late|early) )?{_WEEKDAY}(?:'s)? {_PART}\b"),
     ("weekday", rf"\b(?:(?:last|next|this|late|early) )?{_WEEKDAY}\b"),
-    ("this_part", rf"\b(?:this|last|yesterday|tomorrow) {_PART}\b"),
     ("season", r"\b(?:(?:(?:last|next|this|early|late|in the|the) )?(?:spring|summer|autumn|winter)|(?:last|next|this|early|late|in the|the) fall)(?: (?:of )?" + _YEAR + r")?\b"),
-    ("duration", rf"\b(?:(?:more|less|fewer) than |under |over |nearly |almost |about |around |some |at least |the (?:past|last|next|coming|first) )?(?:{_NUM}|a|an|several|a few|many)[- ]{_UNIT}\b"),
+    ("duration", rf"\b(?:(?:more|less|fewer) than |under |over |nearly |almost |about |around |some |at least |the (?:past|last|next|coming|first) )?(?:{_NUM}|a|an|several|a few|many)[- ](?:(?:consecutive|straight|full|whole|long|more) )?{_UNIT}\b"),
     ("set", r"\b(?:annually|every (?:year|month|week|day)|each (?:year|month|week|day)|daily|weekly|monthly|yearly)\b"),
-    ("month", rf"\b(?:(?:in|since|until|by|from|during|through|last|next|this|early|late|mid)[- ]){_MONTH}\b"),
-    ("year", rf"(?<![\d$€£.,/])(?<!\d-){_YEAR}(?![\d,%]|\.\d)"),
+    ("month", rf"\b(?:(?:in|since|until|by|from|during|through|last|next|this|early|late|mid|(?:the )?(?:end|beginning|start|middle) of)[- ]){_MONTH}\b"),
+    ("year", rf"(?<![\d$€£.,/])(?<!\d-){_YEAR}(?!\d|,\d|%|\.\d)"),
     ("ref", r"\b(?:now|currently|nowadays|recently|in the past|in (?:the )?future|the coming (?:days|weeks|months|years)|these days|at the moment|soon)\b"),
 ))
 
@@ -214,6 +215,9 @@ def _normalise(kind: str, surface: str, anchor: date | None, text: str, start: i
         return f"{year}-{season}", "DATE"
     if kind == "duration":
         return _duration(low), "DURATION"
+    if kind == "set_weekday":
+        day = WEEKDAYS[re.search(_WEEKDAY, surface).group(0).lower()]  # type: ignore[union-attr]
+        return f"XXXX-WXX-{day + 1}", "SET"
     if kind == "set":
         unit = "Y" if ("year" in low or "annual" in low) else "M" if "month" in low else "W" if "week" in low else "D"
         return f"P1{unit}", "SET"
@@ -276,6 +280,8 @@ def _relative_unit(low: str, anchor: date | None) -> str | None:
         return None
     words = low.split()
     unit = words[-1]
+    if words[0] == "the":
+        words[0] = "this"
     shift = -1 if words[0] in ("last", "past", "previous") else 1 if words[0] in ("next", "coming", "following") else 0
     if unit == "week":
         iso = (anchor + timedelta(weeks=shift)).isocalendar()
@@ -324,12 +330,14 @@ def _tense(text: str, start: int, end: int) -> str | None:
     best: tuple[int, str] | None = None
     for span, offset, direction in ((before, start, -1), (after, end, 1)):
         for pattern, tense in ((_FUTURE, "future"), (_PAST, "past"), (_REPORTING, "past")):
-            penalty = _REPORTING_PENALTY if pattern is _REPORTING else 0
             for m in pattern.finditer(span):
                 if pattern is _PAST and _REPORTING.fullmatch(m.group(0)):
                     continue
                 position = left_edge + m.start() if direction < 0 else end + m.start()
                 distance = offset - (left_edge + m.end()) if direction < 0 else position - offset
+                # "said on Thursday": a reporting verb right before the expression does govern it
+                adjacent = direction < 0 and distance <= 4
+                penalty = _REPORTING_PENALTY if pattern is _REPORTING and not adjacent else 0
                 candidate = (distance + penalty, tense)  # on a tie "future" sorts first: "were Tuesday due to meet"
                 if best is None or candidate < best:
                     best = candidate
@@ -339,7 +347,7 @@ def _tense(text: str, start: int, end: int) -> str | None:
 
 
 def _duration(low: str) -> str | None:
-    m = re.search(rf"({_NUM}|a|an|several|a few|many)[- ]({_UNIT})", low)
+    m = re.search(rf"({_NUM}|a|an|several|a few|many)[- ](?:(?:consecutive|straight|full|whole|long|more) )?({_UNIT})", low)
     if not m:
         return None
     unit_word = re.sub(r"s$", "", m.group(2)).replace("centurie", "century")
