@@ -31,7 +31,8 @@ def fold(text: str) -> str:
     text = re.sub(r"[.\u2019']", "", text).replace("-", " ")
     text = re.sub(r"iy\b|yy\b|ii\b", "y", text)
     text = re.sub(r"ey\b", "ei", text)
-    return _SPACES.sub(" ", text).strip()
+    text = _SPACES.sub(" ", text).strip()
+    return text[4:] if text.startswith("the ") else text  # "the European Union" is "European Union"
 
 
 def strip_name(text: str) -> str:
@@ -177,6 +178,7 @@ def resolve(articles: Sequence[Article]) -> list[Entity]:
         else:
             clusters.setdefault(key, _Cluster()).add(mention, index, article_id)
     _merge_acronyms(clusters)
+    _propagate(clusters, articles)
     ordered = sorted(clusters.values(), key=lambda c: c.first_seen)
     entities = []
     for number, cluster in enumerate(ordered, start=1):
@@ -189,6 +191,61 @@ def resolve(articles: Sequence[Article]) -> list[Entity]:
             mention_count=sum(cluster.forms.values()),
         ))
     return entities
+
+
+def surname(name: str) -> str:
+    """The family name with its particles: "Ursula von der Leyen" -> "von der Leyen"."""
+    words = name.split()
+    start = len(words) - 1
+    while start > 1 and words[start - 1].lower() in NAME_PARTICLES:
+        start -= 1
+    return " ".join(words[start:])
+
+
+@dataclass(frozen=True)
+class _Span:
+    text: str
+    start: int
+
+
+def _base(text: str) -> str:
+    """Each character without its diacritics, one for one, so offsets stay valid ("Kovács" -> "Kovacs")."""
+    return "".join(unicodedata.normalize("NFKD", ch)[:1] or ch for ch in text)
+
+
+def _propagate(clusters: dict[str, _Cluster], articles: Sequence[Article]) -> None:
+    """Find each entity where the tagger missed it: its own forms, and a person's unshared surname,
+    searched as whole words in every article of the story."""
+    bases = {a.id: _base(a.text) for a in articles}
+    surnames: dict[str, list[_Cluster]] = defaultdict(list)
+    single_names = {fold(f) for c in clusters.values() for f in c.forms if len(f.split()) == 1}
+    for cluster in clusters.values():
+        if cluster.type == "PERSON":
+            for family in {surname(f) for f in cluster.forms if len(f.split()) > 1}:
+                surnames[fold(family)].append(cluster)
+    for cluster in clusters.values():
+        forms = {f for f in cluster.forms if len(f) >= 4 and f[:1].isupper()}
+        if cluster.type == "PERSON":
+            for form in list(cluster.forms):
+                family = surname(form)
+                owners = {id(c) for c in surnames.get(fold(family), [])}
+                if len(form.split()) > 1 and owners == {id(cluster)} and \
+                        (fold(family) not in single_names or fold(family) in {fold(f) for f in cluster.forms}):
+                    forms.add(family)
+        for form in forms:
+            base = _base(form)
+            first = re.escape(base[:1])
+            pattern = re.compile(rf"(?<![\w-])(?:{first.upper()}|{first.lower()}){re.escape(base[1:])}(?![\w-])")
+            for index, article in enumerate(articles):
+                match = pattern.search(bases[article.id])
+                if match is None:
+                    continue
+                found = _Span(article.text[match.start():match.end()], match.start())
+                if article.id not in cluster.articles or form not in cluster.forms:
+                    cluster.articles.add(article.id)
+                    surface = found.text
+                    cluster.forms.setdefault(surface, 0)  # an alias seen, not a tagged mention
+                    cluster.first_seen = min(cluster.first_seen, (index, found.start))
 
 
 def _merge_persons(clusters: dict[str, _Cluster]) -> None:
@@ -204,6 +261,8 @@ def _merge_persons(clusters: dict[str, _Cluster]) -> None:
             other_words = other.split()
             if len(other_words) < 2 or other_words[-1] != words[-1] or len(other_words) > len(words):
                 continue
+            if len(other_words) > 2 and other_words[1:-1] != words[1:-1]:
+                continue  # George H.W. Bush is not George W. Bush: different middle names
             if other_words[0] == words[0] or (len(other_words[0]) <= 2 and words[0].startswith(other_words[0][0])):
                 clusters[key].merge(clusters.pop(other))
 
