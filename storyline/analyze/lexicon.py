@@ -65,4 +65,21 @@ ursula giorgia mette kaja annalena christiane sarah mary anna maria elena olga j
 angela theresa liz margaret nicola jacinda sanna marine ségolène segolene ana laura emma sophie claire
 helen jane susan karen lisa linda patricia barbara elizabeth jennifer nancy michelle christine kristalina
 roberta yulia iryna natalia svetlana tulsi kristi pam karoline marta ewa agnieszka beata
+karin ingrid ines mei esther miriam hana clara lena ayla petra anna ilse ruth amira helen priya
+""".split())
+MALE_FIRST_NAMES = frozenset("""
+donald vladimir volodymyr emmanuel keir olaf mark marco sergey sergei pete keith jd radoslaw alexander
+antonio jean pedro dick jose peter mike steve viktor joe john james robert michael david richard thomas
+tomas paul daniel luca jonas sven martin graham derek jim olav rudi tomás boris xi wang narendra recep
+""".split())
+# Plural or vague subjects that name no identifiable speaker ("analysts said").
+VAGUE_SPEAKERS = frozenset("""
+officials analysts leaders sources experts observers people residents critics witnesses groups some many
+others pharmacists diplomats reports studies researchers authorities police campaigners activists
+""".split())
+# Nouns that name an institution speaking as one ("the French presidency said").
+INSTITUTION_WORDS = frozenset("""
+presidency ministry office agency service council government company court committee commission
+department administration embassy union authority board police army military parliament party
+spokesman spokeswoman spokesperson master
 """.split())

@@ -8,39 +8,58 @@ from typing import Any
 
 from ..model import Mention, QuoteMention
 from .entities import strip_name
-from .lexicon import FEMALE_FIRST_NAMES, PRONOUNS_FEMALE, PRONOUNS_MALE, ROLE_WORDS, SPEECH_VERBS
+from .lexicon import (FEMALE_FIRST_NAMES, INSTITUTION_WORDS, MALE_FIRST_NAMES, PRONOUNS_FEMALE, PRONOUNS_MALE,
+                      ROLE_WORDS, SPEECH_VERBS, VAGUE_SPEAKERS)
 
-_QUOTED = re.compile(r"“([^”]{1,3000})”|\"([^\"\n]{1,3000})\"")
+_QUOTED = re.compile(r"“([^”]{1,3000})”|\"([^\"\n]{1,3000})\"|‘([^’\n]{3,3000}?[.,!?])’(?=\s|$|[,;:])"
+                     r"|(?:(?<=^)|(?<=[\s(]))'([^\n]{3,3000}?[.,!?])'(?=\s|$|[,;:])", re.M)
+# A quotation that runs on into the next paragraph opens it again and closes only at its end.
+_OPEN_PARAGRAPH = re.compile(r"^[\"“]([^\"“”\n]{10,3000})$", re.M)
 _MIN_WORDS_WITHOUT_CUE = 4  # shorter quoted runs with no speech verb are scare quotes, not quotations
 _MIN_WORDS_WITH_CUE = 2
 _SUBJECTS = ("nsubj", "nsubjpass")
+_ORG_NOUNS = {"company", "firm", "carmaker", "group", "airline", "bank", "club", "operator", "manufacturer",
+              "retailer", "insurer", "broadcaster", "newspaper", "network"}
 
 
 def extract_quotes(doc: Any, mentions: Sequence[Mention]) -> list[QuoteMention]:
-    quotes: list[QuoteMention] = []
+    """Direct quotations first found as spans, reported speech around them, then the direct quotes'
+    speakers in text order, so that "she said" can lean on whoever spoke just before."""
+    found: list[tuple[Any, int, str, Any]] = []  # match, content group, content, cue verb
     covered: list[tuple[int, int]] = []
-    for match in _QUOTED.finditer(doc.text):
-        group = 1 if match.group(1) is not None else 2
-        start, end = match.start(group), match.end(group)
+    matches = sorted(list(_QUOTED.finditer(doc.text)) + list(_OPEN_PARAGRAPH.finditer(doc.text)),
+                     key=lambda m: m.start())
+    for match in matches:
+        group = next(i for i in range(1, len(match.groups()) + 1) if match.group(i) is not None)
+        if any(s <= match.start() < e for s, e in covered):
+            continue
         content = match.group(group).strip().rstrip(",").strip()
         if not content or not any(c.isalpha() for c in content):
             continue
         verb = _speech_verb_near(doc, match.start(), match.end())
-        words = len(content.split())
-        if words < (_MIN_WORDS_WITH_CUE if verb is not None else _MIN_WORDS_WITHOUT_CUE):
+        if len(content.split()) < (_MIN_WORDS_WITH_CUE if verb is not None else _MIN_WORDS_WITHOUT_CUE):
             continue
-        speaker = _speaker(doc, verb, mentions) if verb is not None else _colon_speaker(doc, match.start(), mentions)
-        if speaker is None and verb is None and quotes and quotes[-1].direct and quotes[-1].speaker \
-                and 0 <= match.start() - quotes[-1].end < 120:
-            speaker = quotes[-1].speaker  # the same speaker goes on in the next quoted sentence
+        found.append((match, group, content, verb))
+        covered.append((match.start(), match.end()))
+    reported = _reported(doc, mentions, covered)
+    direct: list[QuoteMention] = []
+    for match, group, content, verb in found:
+        earlier = sorted([q for q in [*reported, *direct] if q.start < match.start()], key=lambda q: q.start)
+        if verb is not None:
+            speaker = _speaker(doc, verb, mentions, earlier, outside=(match.start(), match.end()))
+        else:
+            speaker = _colon_speaker(doc, match.start(), mentions) or _subject_speaker(doc, match.start(), mentions)
+        if speaker is None and verb is None and direct and direct[-1].speaker \
+                and 0 <= match.start() - direct[-1].end < 120:
+            speaker = direct[-1].speaker  # the same speaker goes on in the next quoted sentence
+        if speaker is None and verb is None and match.re is _OPEN_PARAGRAPH:
+            speaker = _antecedent(match.start(), mentions, None, doc.text, earlier)
         if verb is None and speaker is None and _is_heading(doc.text, match.start(), match.end()):
             continue
-        quotes.append(QuoteMention(text=content.rstrip(".,;"), speaker=speaker, direct=True, start=start, end=end,
+        direct.append(QuoteMention(text=content.rstrip(".,;"), speaker=speaker, direct=True,
+                                   start=match.start(group), end=match.end(group),
                                    cue=verb.lemma_ if verb is not None else None))
-        covered.append((match.start(), match.end()))
-    quotes.extend(_reported(doc, mentions, covered))
-    quotes.sort(key=lambda q: q.start)
-    return quotes
+    return sorted([*direct, *reported], key=lambda q: q.start)
 
 
 def _is_heading(text: str, start: int, end: int) -> bool:
@@ -80,19 +99,29 @@ def _according_to(token: Any) -> bool:
     return token.lower_ == "according" and token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ == "to"
 
 
-def _speaker(doc: Any, verb: Any, mentions: Sequence[Mention]) -> str | None:
+def _speaker(doc: Any, verb: Any, mentions: Sequence[Mention], earlier: Sequence[QuoteMention] = (),
+             outside: tuple[int, int] | None = None) -> str | None:
     if _according_to(verb):
         to = doc[verb.i + 1]
         objects = [c for c in to.children if c.dep_ == "pobj"]
-        return _name_for(doc, objects[0], mentions) if objects else None
-    subjects = [c for c in verb.children if c.dep_ in _SUBJECTS]
+        return _name_for(doc, objects[0], mentions, earlier) if objects else None
+    subjects = [c for c in verb.children if c.dep_ in _SUBJECTS
+                and not (outside and outside[0] <= c.idx < outside[1])]  # "It" inside the quote never speaks
+    subjects.sort(key=lambda c: c.pos_ != "PROPN")  # "The carmaker Veltro said": the name, not the noun
     if not subjects and verb.dep_ in ("conj", "advcl", "xcomp") and verb.head is not verb:
         subjects = [c for c in verb.head.children if c.dep_ in _SUBJECTS]
     if not subjects and verb.dep_ == "acl":  # "spokeswoman Christiane Hoffmann telling reporters"
-        return _name_for(doc, verb.head, mentions)
+        return _name_for(doc, verb.head, mentions, earlier)
     if not subjects:
+        # a parse that lost the subject ("'...,' Tully said"): a name right next to the verb
+        for neighbour in (verb.i - 1, verb.i + 1):
+            if 0 <= neighbour < len(doc) and doc[neighbour].pos_ in ("PROPN", "ADV", "NOUN") \
+                    and doc[neighbour].text[:1].isupper():
+                named = [m for m in mentions if m.start <= doc[neighbour].idx < m.end]
+                if named:
+                    return named[0].text
         return None
-    return _name_for(doc, subjects[0], mentions)
+    return _name_for(doc, subjects[0], mentions, earlier)
 
 
 def _colon_speaker(doc: Any, quote_start: int, mentions: Sequence[Mention]) -> str | None:
@@ -108,25 +137,57 @@ def _colon_speaker(doc: Any, quote_start: int, mentions: Sequence[Mention]) -> s
     return persons[0].text if persons else None
 
 
-def _name_for(doc: Any, token: Any, mentions: Sequence[Mention]) -> str | None:
+def _subject_speaker(doc: Any, quote_start: int, mentions: Sequence[Mention]) -> str | None:
+    """'Baumer called the plan "an attack"': with no speech verb, the named subject of the sentence."""
+    span = doc.char_span(quote_start, quote_start + 1, alignment_mode="expand")
+    if span is None:
+        return None
+    root = span[0].sent.root
+    subjects = [c for c in root.children if c.dep_ in _SUBJECTS and c.idx < quote_start]
+    for subject in subjects:
+        for mention in mentions:
+            if mention.label == "PERSON" and any(mention.start <= t.idx < mention.end for t in subject.subtree):
+                return mention.text
+    return None
+
+
+def _name_for(doc: Any, token: Any, mentions: Sequence[Mention], earlier: Sequence[QuoteMention] = ()) -> str | None:
     """The name a subject token stands for: an entity it is part of, a pronoun's antecedent, a title's holder."""
     for mention in mentions:
         if mention.start <= token.idx < mention.end:
             return mention.text
-    # "Foreign Minister Peter Szijjarto": the head noun's compounds hold the name
-    for child in token.subtree:
-        for mention in mentions:
-            if mention.label == "PERSON" and mention.start <= child.idx < mention.end:
-                return mention.text
+    # "Foreign Minister Peter Szijjarto", "the carmaker Veltro": the head noun's compounds hold the name
+    inside = [m for m in mentions if any(m.start <= child.idx < m.end for child in token.subtree)]
+    for labels in (("PERSON",), ("ORG", "GPE", "NORP")):
+        named = [m for m in inside if m.label in labels]
+        if named:
+            return named[0].text
     low = token.lower_
     if low in PRONOUNS_MALE | PRONOUNS_FEMALE:
-        return _antecedent(token.idx, mentions, female=low in PRONOUNS_FEMALE, text=doc.text)
+        hint = None
+        if token.sent.start > 0:  # the named subject of the sentence before, even when the tagger missed it
+            before = doc[token.sent.start - 1].sent
+            named = [c for c in before.root.children if c.dep_ in _SUBJECTS and c.pos_ == "PROPN"]
+            hint = _name_for(doc, named[0], mentions) if named else None
+        return _antecedent(token.idx, mentions, female=low in PRONOUNS_FEMALE, text=doc.text, earlier=earlier,
+                           hint=hint)
     if low in ROLE_WORDS:
         # "the NATO chief said": the last person this article gave that title
         words = {t.lower_ for t in token.subtree}
         for mention in sorted(mentions, key=lambda m: -m.start):
             if mention.start < token.idx and mention.role and words & set(mention.role.lower().split()):
                 return mention.text
+    if low in _ORG_NOUNS and any(c.lower_ == "the" for c in token.children):
+        # "the company said": the organisation the article named last
+        named = [m for m in mentions if m.label == "ORG" and m.end <= token.idx]
+        if named:
+            return named[-1].text
+    if token.pos_ == "NOUN" and token.tag_ == "NN" and low in INSTITUTION_WORDS | ROLE_WORDS \
+            and low not in VAGUE_SPEAKERS:
+        # "the French presidency said", "the harbour master": an unnamed institution, as written
+        words = [t for t in token.subtree if t.i <= token.i and t.dep_ in ("compound", "amod", "nmod") or t is token]
+        if len(words) > 1 or low in INSTITUTION_WORDS - {"spokesman", "spokeswoman", "spokesperson"}:
+            return " ".join(t.text for t in words)
     if token.pos_ == "PROPN":
         names = [t for t in token.subtree if t.pos_ == "PROPN" or t.text in ("-", "‐")]
         words = doc.text[names[0].idx:names[-1].idx + len(names[-1].text)].split()
@@ -136,17 +197,31 @@ def _name_for(doc: Any, token: Any, mentions: Sequence[Mention]) -> str | None:
     return None
 
 
-def _antecedent(position: int, mentions: Sequence[Mention], female: bool, text: str = "") -> str | None:
-    """The person a he/she points back to: a named person earlier in the same sentence, else the latest one."""
+def gender(name: str) -> str | None:
+    first = name.split()[0].lower()
+    return "f" if first in FEMALE_FIRST_NAMES else "m" if first in MALE_FIRST_NAMES else None
+
+
+def _antecedent(position: int, mentions: Sequence[Mention], female: bool | None, text: str = "",
+                earlier: Sequence[QuoteMention] = (), hint: str | None = None) -> str | None:
+    """The person a he/she points back to: a named person earlier in the same sentence, else the last
+    speaker, else the latest person named; a name of the other gender is never chosen."""
     persons = [m for m in mentions if m.start < position and m.label == "PERSON"]
     sentence_start = max(text.rfind(". ", 0, position), text.rfind("\n", 0, position)) if text else -1
     same = [m for m in persons if m.start > sentence_start]
     # in the pronoun's own sentence the subject usually comes first; the tagger's one-word "persons" are less sure
     same.sort(key=lambda m: (not _person_like(m, mentions), m.start))
-    for mention in same + sorted(persons, key=lambda m: -m.start):
-        first = mention.text.split()[0].lower()
-        if (first in FEMALE_FIRST_NAMES) == female:
-            return mention.text
+    previous_start = max(text.rfind(". ", 0, max(0, sentence_start)), text.rfind("\n", 0, max(0, sentence_start)))
+    previous = [m for m in persons if previous_start < m.start <= sentence_start]
+    speakers = [q.speaker for q in sorted(earlier, key=lambda q: -q.start)
+                if q.speaker and q.start < position and position - q.end < 400]
+    candidates = [m.text for m in same] + ([hint] if hint else []) + \
+        [m.text for m in sorted(previous, key=lambda m: -m.start)] + \
+        speakers[:1] + [m.text for m in sorted(persons, key=lambda m: -m.start)]
+    wanted = None if female is None else ("f" if female else "m")
+    for name in candidates:
+        if wanted is None or gender(name) in (wanted, None):
+            return name
     return None
 
 
@@ -181,6 +256,6 @@ def _reported(doc: Any, mentions: Sequence[Mention], covered: list[tuple[int, in
         content = doc.text[start:end].strip(" ,.")
         if len(content.split()) < 4:
             continue
-        out.append(QuoteMention(text=content, speaker=_speaker(doc, token, mentions), direct=False,
+        out.append(QuoteMention(text=content, speaker=_speaker(doc, token, mentions, out), direct=False,
                                 start=start, end=end, cue=token.lemma_))
     return out
