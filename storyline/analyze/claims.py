@@ -10,7 +10,7 @@ from ..model import ClaimMention, QuoteMention
 from .lexicon import NUMBER_WORDS
 
 _NUMBER = re.compile(
-    r"(?<![\w.])(?:[$€£]\s?)?\d[\d,]*(?:\.\d+)?\s?(?:%|percent|per cent|million|billion|trillion|thousand)?"
+    r"(?<![\w.-])(?:[$€£]\s?)?\d[\d,]*(?:\.\d+)?\s?(?:%|percent|per cent|million|billion|trillion|thousand)?"
     r"(?:\s(?:million|billion))?", re.I)
 _COUNTED = "|".join(w for w in NUMBER_WORDS if w not in ("a", "an", "half", "couple", "dozen", "hundred"))
 _NUMBER_WORD = re.compile(rf"\b({_COUNTED})\s+(?:more\s+)?([a-z]{{3,}})\b", re.I)
@@ -26,14 +26,26 @@ def numbers_in(text: str) -> tuple[str, ...]:
         value = m.group(0).strip()
         if re.fullmatch(r"(1[6-9]|20|21)\d\d", value):
             continue  # a year is a date, handled by the date analyser
-        follow = re.match(r"\s*([a-z]+)", text[m.end():])
-        unit = follow.group(1) if follow and follow.group(1) not in ("and", "or", "to", "by", "in", "of", "the") else ""
-        out.append(f"{value} {unit}".strip())
+        out.append(f"{value} {_unit(text[m.end():])}".strip())
     for m in _NUMBER_WORD.finditer(text):
-        unit = m.group(2).lower()
-        if unit not in _NOT_COUNTS:
+        unit = _unit(text[m.start(2):])
+        if unit and unit not in _NOT_COUNTS:
             out.append(f"{NUMBER_WORDS[m.group(1).lower()]:g} {unit}")
     return tuple(out)
+
+
+_FUNCTION = {"and", "or", "to", "by", "in", "of", "the", "a", "an", "on", "at", "for", "from", "with", "who", "that",
+             "which", "were", "was", "are", "is", "had", "have", "has", "off", "than", "per", "as"}
+
+
+def _unit(rest: str) -> str:
+    """What a number counts: the head of the words after it ("two speed boats" -> "boats")."""
+    words = []
+    for word in re.findall(r"[A-Za-z]+|[^\sA-Za-z]", rest[:60]):
+        if not word.isalpha() or word.lower() in _FUNCTION or len(words) == 3:
+            break
+        words.append(word.lower())
+    return words[-1] if words else ""
 
 
 def _main_clause_negated(sent: Any) -> bool:
