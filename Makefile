@@ -42,6 +42,23 @@ test: setup browser
 test-fast: setup
 	$(BIN)/python -m pytest -q -m "not slow"
 
+# Each stage scored on labelled data (needs ../shared beside the repository).
+eval: setup
+	$(BIN)/python eval/extraction.py
+	$(BIN)/python eval/cleaning.py
+	$(BIN)/python eval/dedup.py
+	$(BIN)/python eval/dates.py
+	$(BIN)/python eval/entities.py
+	$(BIN)/python eval/quotes.py
+	$(BIN)/python eval/stories.py
+	$(BIN)/python eval/claims.py
+
+# Throughput and memory against a baseline in the same run (minutes, on demand).
+bench: setup
+	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/analyze.py
+	$(BIN)/python bench/stories.py
+
 lint: setup
 	$(BIN)/ruff check storyline tests eval bench
 	$(BIN)/mypy storyline

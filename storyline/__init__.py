@@ -4,14 +4,14 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .api import analyze, ingest, render, show, stories  # noqa: E402
+from .api import analyze, ingest, ingest_documents, list_stories, render, show  # noqa: E402
 from .errors import StorylineError  # noqa: E402
 from .model import (Analysis, Article, Claim, DateMention, Entity, Event, Quote, Skipped, Story,  # noqa: E402
                     SummarySentence)
 from .settings import Options, load_options  # noqa: E402
 
 __all__ = [
-    "__version__", "analyze", "ingest", "render", "show", "stories", "StorylineError", "Analysis", "Article",
+    "__version__", "analyze", "ingest", "ingest_documents", "list_stories", "render", "show", "StorylineError", "Analysis", "Article",
     "Claim", "DateMention", "Entity", "Event", "Quote", "Skipped", "Story", "SummarySentence", "Options",
     "load_options",
 ]

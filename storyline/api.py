@@ -45,7 +45,7 @@ def ingest_documents(documents: Sequence[RawDocument], *, db: str, inputs: Seque
         store.close()
 
 
-def stories(db: str) -> list[StoryRow]:
+def list_stories(db: str) -> list[StoryRow]:
     """The stories in a store, oldest first."""
     store = Store.open(db)
     try:

@@ -173,7 +173,7 @@ def _run(args: argparse.Namespace) -> int:
                   file=sys.stderr)
         return _exit_code(len(report.added) + len(report.unchanged), len(report.skipped))
     if args.command == "stories":
-        for row in api.stories(args.db):
+        for row in api.list_stories(args.db):
             dates = f"{row.first_date or '?'}..{row.last_date or '?'}"
             print(f"{row.id}\t{row.size} articles\t{dates}\t{row.title}")
         return EXIT_OK
