@@ -6,8 +6,7 @@ __version__ = "0.1.0"
 
 from .api import analyze, ingest, ingest_documents, list_stories, render, show  # noqa: E402
 from .errors import StorylineError  # noqa: E402
-from .model import (Analysis, Article, Claim, DateMention, Entity, Event, Quote, Skipped, Story,  # noqa: E402
-                    SummarySentence)
+from .model import Analysis, Article, Claim, DateMention, Entity, Event, Quote, Skipped, Story, SummarySentence  # noqa: E402
 from .settings import Options, load_options  # noqa: E402
 
 __all__ = [

@@ -127,8 +127,8 @@ NOT_PUBLISHED = re.compile(r"\b(updated|document date|crawl|retrieved|accessed|m
 _NAME = r"[A-Z][a-zA-Z'’.-]+(?: (?:[A-Z][a-zA-Z'’.-]+|de|da|van|von|der|le|la|di|bin|al))*"
 BYLINES = (
     re.compile(rf"^(?:By|BY|by)\s+(?P<author>{_NAME}(?:(?:,| and| &) {_NAME})*)(?:\s*(?:,|\||-|–|—|\bin\b).*)?$"),
-    re.compile(rf"^(?P<author>[A-Z][a-zA-Z'’.-]+(?: [A-Z][a-zA-Z'’.-]+){{1,2}}) in (?P<place>[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){{0,2}})$"),
-    re.compile(rf"^(?P<author>[A-Z][a-zA-Z'’.-]+(?: [A-Z][a-zA-Z'’.-]+){{1,2}}),? (?:[Ss]taff [Ww]riter|[Cc]orrespondent|[Rr]eporter|[Ee]ditor|[Cc]ontributor)\b.*$"),
+    re.compile(r"^(?P<author>[A-Z][a-zA-Z'’.-]+(?: [A-Z][a-zA-Z'’.-]+){1,2}) in (?P<place>[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){0,2})$"),
+    re.compile(r"^(?P<author>[A-Z][a-zA-Z'’.-]+(?: [A-Z][a-zA-Z'’.-]+){1,2}),? (?:[Ss]taff [Ww]riter|[Cc]orrespondent|[Rr]eporter|[Ee]ditor|[Cc]ontributor)\b.*$"),
 )
 
 # Words a sentence ends with; a paragraph ending otherwise may be broken across lines.

@@ -15,7 +15,7 @@ from .analyze.entities import entity_for, fold, resolve
 from .clean import clean_documents
 from .errors import DuplicateInput, NoText
 from .ingest import read_inputs, skipped_from
-from .model import (Analysis, Article, CleanDocument, IngestReport, Quote, RawDocument, Skipped, Story)
+from .model import Analysis, Article, CleanDocument, IngestReport, Quote, RawDocument, Skipped, Story
 from .settings import Options
 from .store import Store
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from .analyze.lexicon import NUMBER_WORDS
 from .model import Article, Claim, Event, SummarySentence
@@ -60,51 +61,52 @@ def briefing(claims: Sequence[Claim], articles: Sequence[Article], limit: int) -
     return chosen
 
 
+@dataclass
+class _Draft:
+    date: str
+    text: str
+    articles: list[str] = field(default_factory=list)
+
+
 def timeline(articles: Sequence[Article], claims: Sequence[Claim]) -> list[Event]:
     """Dated happenings: the claim a date sits in, merged across articles through its claim group."""
     group_of: dict[tuple[str, str], Claim] = {}
     for claim in claims:
         for article_id, sentence in claim.sources:
             group_of[(article_id, sentence)] = claim
-    events: dict[tuple[str, str], dict[str, object]] = {}
+    drafts: dict[tuple[str, str], _Draft] = {}
     for article in articles:
         for claim_mention in article.claims:
-            claim = group_of.get((article.id, claim_mention.text))
-            if claim is None:
+            found = group_of.get((article.id, claim_mention.text))
+            if found is None:
                 continue
             values = [d.value for d in article.dates
                       if d.value and d.type in ("DATE", "TIME") and claim_mention.start <= d.start < claim_mention.end
                       and d.value[:1].isdigit()]
             for value in values:
-                key = (claim.id, value[:10])
-                event = events.setdefault(key, {"date": value[:10], "text": claim.text, "articles": []})
-                articles_list = event["articles"]
-                assert isinstance(articles_list, list)
-                if article.id not in articles_list:
-                    articles_list.append(article.id)
-    merged = _merge_compatible(events)
+                draft = drafts.setdefault((found.id, value[:10]), _Draft(value[:10], found.text))
+                if article.id not in draft.articles:
+                    draft.articles.append(article.id)
+    merged = _merge_compatible(drafts)
     return sorted(merged, key=lambda e: (e.date, e.text))
 
 
-def _merge_compatible(events: dict[tuple[str, str], dict[str, object]]) -> list[Event]:
+def _merge_compatible(drafts: dict[tuple[str, str], _Draft]) -> list[Event]:
     """One claim dated "February 12" by one source and "last week" by another is one event, on the precise date."""
-    by_claim: dict[str, list[dict[str, object]]] = {}
-    for (claim_id, _value), event in events.items():
-        by_claim.setdefault(claim_id, []).append(event)
-    out = []
+    by_claim: dict[str, list[_Draft]] = {}
+    for (claim_id, _value), draft in drafts.items():
+        by_claim.setdefault(claim_id, []).append(draft)
+    out: list[Event] = []
     for group in by_claim.values():
-        group.sort(key=lambda e: -_PRECISION.get(len(str(e["date"])), 0))
-        kept: list[dict[str, object]] = []
-        for event in group:
-            target = next((k for k in kept if _within(str(event["date"]), str(k["date"]))), None)
+        group.sort(key=lambda d: -_PRECISION.get(len(d.date), 0))
+        kept: list[_Draft] = []
+        for draft in group:
+            target = next((k for k in kept if _within(draft.date, k.date)), None)
             if target is None:
-                kept.append(event)
+                kept.append(draft)
             else:
-                articles_list = target["articles"]
-                assert isinstance(articles_list, list)
-                articles_list.extend(a for a in event["articles"] if a not in articles_list)  # type: ignore[union-attr]
-        out.extend(Event(date=str(e["date"]), text=str(e["text"]), article_ids=tuple(e["articles"]))  # type: ignore[arg-type]
-                   for e in kept)
+                target.articles.extend(a for a in draft.articles if a not in target.articles)
+        out.extend(Event(date=d.date, text=d.text, article_ids=tuple(d.articles)) for d in kept)
     return out
 
 

@@ -95,7 +95,7 @@ def test_gzip_bomb_is_capped(tmp_path):
 
 def test_gzip_text(tmp_path):
     f = tmp_path / "story.txt.gz"
-    f.write_bytes(gzip.compress("A plain article about the harbour.".encode()))
+    f.write_bytes(gzip.compress(b"A plain article about the harbour."))
     docs, skipped = read(f)
     assert skipped == [] and docs[0].text.startswith("A plain article")
 

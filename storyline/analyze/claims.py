@@ -40,7 +40,7 @@ _FUNCTION = {"and", "or", "to", "by", "in", "of", "the", "a", "an", "on", "at", 
 
 def _unit(rest: str) -> str:
     """What a number counts: the head of the words after it ("two speed boats" -> "boats")."""
-    words = []
+    words: list[str] = []
     for word in re.findall(r"[A-Za-z]+|[^\sA-Za-z]", rest[:60]):
         if not word.isalpha() or word.lower() in _FUNCTION or len(words) == 3:
             break

@@ -203,8 +203,8 @@ def _normalise(kind: str, surface: str, anchor: date | None, text: str, start: i
         if anchor is None:
             return None, "TIME"
         shift = -1 if low.startswith(("yesterday", "last")) else 1 if low.startswith("tomorrow") else 0
-        part = re.search(_PART, low).group(0)  # type: ignore[union-attr]
-        return f"{(anchor + timedelta(days=shift)).isoformat()}T{PARTS_OF_DAY[part]}", "TIME"
+        part_name = re.search(_PART, low).group(0)  # type: ignore[union-attr]
+        return f"{(anchor + timedelta(days=shift)).isoformat()}T{PARTS_OF_DAY[part_name]}", "TIME"
     if kind == "season":
         season = SEASONS[re.search(r"spring|summer|autumn|fall|winter", low).group(0)]  # type: ignore[union-attr]
         if "year" in parts:
@@ -216,8 +216,8 @@ def _normalise(kind: str, surface: str, anchor: date | None, text: str, start: i
     if kind == "duration":
         return _duration(low), "DURATION"
     if kind == "set_weekday":
-        day = WEEKDAYS[re.search(_WEEKDAY, surface).group(0).lower()]  # type: ignore[union-attr]
-        return f"XXXX-WXX-{day + 1}", "SET"
+        weekday = WEEKDAYS[re.search(_WEEKDAY, surface).group(0).lower()]  # type: ignore[union-attr]
+        return f"XXXX-WXX-{weekday + 1}", "SET"
     if kind == "set":
         unit = "Y" if ("year" in low or "annual" in low) else "M" if "month" in low else "W" if "week" in low else "D"
         return f"P1{unit}", "SET"

@@ -276,10 +276,10 @@ def _merge_acronyms(clusters: dict[str, _Cluster]) -> None:
             if len(words) >= 2:
                 initials.setdefault("".join(w[0] for w in words).lower(), key)
     for key in list(clusters):
-        cluster = clusters.get(key)
-        if cluster is None:
+        candidate = clusters.get(key)
+        if candidate is None:
             continue
-        if any(f.isupper() and 2 <= len(f) <= 6 for f in cluster.forms):
+        if any(f.isupper() and 2 <= len(f) <= 6 for f in candidate.forms):
             target = initials.get(key.replace(" ", ""))
             if target and target != key and target in clusters:
                 clusters[target].merge(clusters.pop(key))

@@ -8,8 +8,16 @@ from typing import Any
 
 from ..model import Mention, QuoteMention
 from .entities import strip_name
-from .lexicon import (FEMALE_FIRST_NAMES, INSTITUTION_WORDS, MALE_FIRST_NAMES, PRONOUNS_FEMALE, PRONOUNS_MALE,
-                      ROLE_WORDS, SPEECH_VERBS, VAGUE_SPEAKERS)
+from .lexicon import (
+    FEMALE_FIRST_NAMES,
+    INSTITUTION_WORDS,
+    MALE_FIRST_NAMES,
+    PRONOUNS_FEMALE,
+    PRONOUNS_MALE,
+    ROLE_WORDS,
+    SPEECH_VERBS,
+    VAGUE_SPEAKERS,
+)
 
 _QUOTED = re.compile(r"“([^”]{1,3000})”|\"([^\"\n]{1,3000})\"|‘([^’\n]{3,3000}?[.,!?])’(?=\s|$|[,;:])"
                      r"|(?:(?<=^)|(?<=[\s(]))'([^\n]{3,3000}?[.,!?])'(?=\s|$|[,;:])", re.M)
@@ -185,9 +193,9 @@ def _name_for(doc: Any, token: Any, mentions: Sequence[Mention], earlier: Sequen
     if token.pos_ == "NOUN" and token.tag_ == "NN" and low in INSTITUTION_WORDS | ROLE_WORDS \
             and low not in VAGUE_SPEAKERS:
         # "the French presidency said", "the harbour master": an unnamed institution, as written
-        words = [t for t in token.subtree if t.i <= token.i and t.dep_ in ("compound", "amod", "nmod") or t is token]
-        if len(words) > 1 or low in INSTITUTION_WORDS - {"spokesman", "spokeswoman", "spokesperson"}:
-            return " ".join(t.text for t in words)
+        phrase = [t for t in token.subtree if t.i <= token.i and t.dep_ in ("compound", "amod", "nmod") or t is token]
+        if len(phrase) > 1 or low in INSTITUTION_WORDS - {"spokesman", "spokeswoman", "spokesperson"}:
+            return " ".join(t.text for t in phrase)
     if token.pos_ == "PROPN":
         names = [t for t in token.subtree if t.pos_ == "PROPN" or t.text in ("-", "‐")]
         words = doc.text[names[0].idx:names[-1].idx + len(names[-1].text)].split()
@@ -234,7 +242,7 @@ def _person_like(mention: Mention, mentions: Sequence[Mention]) -> bool:
 
 def _reported(doc: Any, mentions: Sequence[Mention], covered: list[tuple[int, int]]) -> list[QuoteMention]:
     """Reported speech: "Scholz said that negotiations could not succeed ..." (direct = false)."""
-    out = []
+    out: list[QuoteMention] = []
     for token in doc:
         if not _is_speech(token):
             continue

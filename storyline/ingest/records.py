@@ -71,4 +71,4 @@ def record(path: str, item: Any, line: int | None) -> RawDocument:
     if text and text.strip():
         return RawDocument(path=path, text=text, url=item.get("url"), language=item.get("language"),
                            line=line, **given)
-    return read_html(path, page, url=item.get("url"), line=line, **given)
+    return read_html(path, page or "", url=item.get("url"), line=line, **given)

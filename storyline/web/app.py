@@ -341,7 +341,7 @@ def marked_paragraphs(article: Article, statuses: dict[str, tuple[str, str]]) ->
     paragraphs: list[list[dict[str, Any]]] = [[]]
     for run in runs:
         if run["kind"] == "text" and "\n\n" in run["text"]:
-            pieces = run["text"].split("\n\n")
+            pieces = str(run["text"]).split("\n\n")
             for i, piece in enumerate(pieces):
                 if i:
                     paragraphs.append([])
