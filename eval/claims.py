@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from eval.common import ROOT, SHARED  # noqa: E402
+from eval.common import ROOT, SHARED, sections  # noqa: E402
 from eval.quotes import squash  # noqa: E402
 from storyline.pipeline import analyze  # noqa: E402
 
@@ -38,19 +38,15 @@ def corpus_inputs(name: str) -> list[str]:
 
 def load_gold() -> dict[str, list[tuple[str, str, list[tuple[str, str]]]]]:
     gold: dict[str, list[tuple[str, str, list[tuple[str, str]]]]] = {}
-    corpus = ""
-    for raw in GOLD.read_text(encoding="utf-8").splitlines():
-        if raw.startswith("#") or not raw.strip():
-            continue
-        if raw.startswith("=== "):
-            corpus = raw[4:].strip()
-            gold[corpus] = []
-        elif raw.startswith("--- "):
-            status, _, label = raw[4:].partition(" | ")
-            gold[corpus].append((status.strip(), label.strip(), []))
-        else:
-            prefix, words = raw.split("\t")
-            gold[corpus][-1][2].append((prefix, words))
+    for corpus, lines in sections(GOLD).items():
+        groups = gold.setdefault(corpus, [])
+        for line in lines:
+            if line.startswith("--- "):
+                status, _, label = line[4:].partition(" | ")
+                groups.append((status.strip(), label.strip(), []))
+            else:
+                prefix, words = line.split("\t")
+                groups[-1][2].append((prefix, words))
     return gold
 
 

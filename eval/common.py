@@ -28,3 +28,17 @@ def bcubed(predicted: Mapping[str, Hashable], gold: Mapping[str, Hashable]) -> t
     recall /= len(items)
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return precision, recall, f1
+
+
+def sections(path: Path) -> dict[str, list[str]]:
+    """A gold file's "=== name" sections and their lines, without comments and blank lines."""
+    out: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        if raw.startswith("#") or not raw.strip():
+            continue
+        if raw.startswith("=== "):
+            current = out.setdefault(raw[4:].strip(), [])
+        elif current is not None:
+            current.append(raw)
+    return out

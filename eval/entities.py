@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from eval.common import ROOT, SHARED, bcubed  # noqa: E402
+from eval.common import ROOT, SHARED, bcubed, sections  # noqa: E402
 from storyline.analyze import analyze_articles  # noqa: E402
 from storyline.analyze.entities import fold, resolve, strip_name  # noqa: E402
 from storyline.clean import clean_documents  # noqa: E402
@@ -35,16 +35,10 @@ CORPORA = {
 
 def load_gold() -> dict[str, list[tuple[str, str, list[str]]]]:
     gold: dict[str, list[tuple[str, str, list[str]]]] = {}
-    corpus = ""
-    for raw in GOLD.read_text(encoding="utf-8").splitlines():
-        if raw.startswith("#") or not raw.strip():
-            continue
-        if raw.startswith("=== "):
-            corpus = raw[4:].strip()
-            gold[corpus] = []
-            continue
-        name, type_, forms = (part.strip() for part in raw.split("|"))
-        gold[corpus].append((name, type_, [f.strip() for f in forms.split(";")]))
+    for corpus, lines in sections(GOLD).items():
+        for line in lines:
+            name, type_, forms = (part.strip() for part in line.split("|"))
+            gold.setdefault(corpus, []).append((name, type_, [f.strip() for f in forms.split(";")]))
     return gold
 
 

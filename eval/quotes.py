@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from eval.common import ROOT, SHARED  # noqa: E402
+from eval.common import ROOT, SHARED, sections  # noqa: E402
 from eval.entities import articles_of  # noqa: E402
 from storyline.analyze.entities import fold, resolve, strip_name  # noqa: E402
 from storyline.nlp import load  # noqa: E402
@@ -38,16 +38,10 @@ def squash(text: str) -> str:
 
 def load_gold() -> dict[str, list[tuple[bool, str | None, str]]]:
     gold: dict[str, list[tuple[bool, str | None, str]]] = {}
-    key = ""
-    for raw in GOLD.read_text(encoding="utf-8").splitlines():
-        if raw.startswith("#") or not raw.strip():
-            continue
-        if raw.startswith("=== "):
-            key = raw[4:].strip()
-            gold[key] = []
-            continue
-        kind, speaker, words = raw.split("\t")
-        gold[key].append((kind == "D", None if speaker == "-" else speaker, words))
+    for key, lines in sections(GOLD).items():
+        for line in lines:
+            kind, speaker, words = line.split("\t")
+            gold.setdefault(key, []).append((kind == "D", None if speaker == "-" else speaker, words))
     return gold
 
 
