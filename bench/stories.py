@@ -56,6 +56,7 @@ def variant(size: int) -> dict:
         day = date(2020, 1, 1) + timedelta(days=30 * (i // len(originals)) + i % 5)
         copy = replace(source, id=f"r{i}", content_hash=f"h{i}", origin=f"r{i}", published=day.isoformat())
         store.add_article(copy, set(), vectors[source.id], claim_vectors[source.id])
+        store.count_keys(stories.story_keys(copy))
         stories.place(copy, vectors[source.id], store, options)
     placed = time.perf_counter() - started
     pipeline = Pipeline(options, store)

@@ -140,14 +140,18 @@ class Pipeline:
             self.progress("store", done, len(batch.articles))
 
     def step_stories(self, batch: Batch) -> None:
+        # the whole batch counts towards how rare a name is before any article is placed
+        for article in batch.articles:
+            self.store.count_keys(stories.story_keys(article))
         for article in batch.articles:
             placement = stories.place(article, batch.vectors[article.id], self.store, self.options)
             if placement.story_id not in batch.stories:
                 batch.stories.append(placement.story_id)
+        batch.stories = stories.consolidate(batch.stories, self.store, self.options)
         for article_id in batch.unchanged:
-            for story in self.store.stories():
-                if article_id in self.store.story_article_ids(story.id) and story.id not in batch.stories:
-                    batch.stories.append(story.id)
+            story_id = self.store.story_of(article_id)
+            if story_id and story_id not in batch.stories:
+                batch.stories.append(story_id)
 
     ARTICLE_STEPS: tuple[str, ...] = ("ingest", "clean", "dedup", "analyze", "embed", "store", "stories")
 

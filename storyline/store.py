@@ -88,11 +88,18 @@ def _names(article_id: str, mentions: list[dict]) -> list[tuple[str, str, str, s
     return [(article_id, text, fold(text), label) for text, label in sorted(seen)]
 
 
+def _m004_sequence_indexes(db: sqlite3.Connection) -> None:
+    # MAX(seq) on every insert and the article count on every placement must not scan the tables
+    db.execute("CREATE UNIQUE INDEX articles_seq ON articles(seq)")
+    db.execute("CREATE UNIQUE INDEX stories_seq ON stories(seq)")
+
+
 # Named migrations, applied in order and recorded; never edit one that has shipped, add another.
 MIGRATIONS: tuple[tuple[str, Callable[[sqlite3.Connection], None]], ...] = (
     ("001_initial", _m001_initial),
     ("002_key_frequencies", _m002_key_frequencies),
     ("003_article_names", _m003_article_names),
+    ("004_sequence_indexes", _m004_sequence_indexes),
 )
 
 
@@ -250,7 +257,8 @@ class Store:
         return [r[0] for r in self.db.execute("SELECT id FROM articles WHERE story_id = ? ORDER BY seq", (story_id,))]
 
     def count_articles(self) -> int:
-        return int(self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+        # articles are never deleted, so the highest sequence number is the count, read off an index
+        return int(self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM articles").fetchone()[0])
 
     # --- stories --------------------------------------------------------------------------
 
@@ -269,6 +277,10 @@ class Store:
                 (row.id, row.title, row.size, row.first_date, row.last_date, _blob(row.centroid),
                  json.dumps(row.entity_keys), seq, _now()),
             )
+
+    def delete_story(self, story_id: str) -> None:
+        with self.db:
+            self.db.execute("DELETE FROM stories WHERE id = ?", (story_id,))
 
     def story(self, story_id: str) -> StoryRow:
         row = self.db.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()

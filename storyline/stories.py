@@ -11,6 +11,7 @@ import numpy as np
 
 from .analyze.entities import fold
 from .embed import normalise
+from .errors import StoryNotFound
 from .model import Article
 from .settings import Options
 from .store import Store, StoryRow
@@ -67,7 +68,6 @@ def _idf(store: Store, keys: set[str], stories: list[StoryRow]) -> dict[str, flo
 def place(article: Article, vector: np.ndarray, store: Store, options: Options) -> Placement:
     """Put one stored article in a story, updating that story's centroid, names and dates."""
     keys = story_keys(article)
-    store.count_keys(keys)
     day = article.published[:10] if article.published else None
     best: tuple[float, StoryRow] | None = None
     candidates = store.story_candidates(day, options.story_window_days)
@@ -93,6 +93,61 @@ def place(article: Article, vector: np.ndarray, store: Store, options: Options) 
                               entity_keys={k: 1 for k in keys}, updated_at=""))
     store.set_story(article.id, story_id)
     return Placement(story_id, best[0] if best else 0.0, new=True)
+
+
+def rebuild(story_id: str, store: Store) -> StoryRow | None:
+    """A story's centroid, names and dates recomputed from its members (None, and the row gone, when empty)."""
+    members = store.articles(store.story_article_ids(story_id))
+    if not members:
+        store.delete_story(story_id)
+        return None
+    old = store.story(story_id)
+    vectors = [store.article_vector(a.id) for a in members]
+    keys: Counter[str] = Counter()
+    for article in members:
+        keys.update(story_keys(article))
+    days = sorted(a.published[:10] for a in members if a.published)
+    row = StoryRow(id=story_id, title=old.title, size=len(members), first_date=days[0] if days else None,
+                   last_date=days[-1] if days else None, centroid=normalise(np.mean(vectors, axis=0)),
+                   entity_keys=dict(keys), updated_at="")
+    store.save_story(row)
+    return row
+
+
+def consolidate(story_ids: list[str], store: Store, options: Options, small: int = 2) -> list[str]:
+    """After a batch: an article left alone in a tiny story moves to the story it now fits best.
+
+    Early in a batch a story knows few of its names; by the end it knows them all, so the first
+    placement of a stray article can be revisited. Returns the stories that still exist.
+    """
+    for story_id in list(story_ids):
+        try:
+            row = store.story(story_id)
+        except StoryNotFound:
+            continue
+        if row.size > small:
+            continue
+        for article in store.articles(store.story_article_ids(story_id)):
+            vector = store.article_vector(article.id)
+            keys = story_keys(article)
+            day = article.published[:10] if article.published else None
+            candidates = [c for c in store.story_candidates(day, options.story_window_days)
+                          if c.id != story_id and c.size > row.size]
+            idf = _idf(store, keys, candidates)
+            scored = [(similarity(vector, keys, c, idf), c.id) for c in candidates]
+            if scored and max(scored)[0] >= options.story_threshold:
+                store.set_story(article.id, max(scored)[1])
+                rebuild(max(scored)[1], store)
+        rebuild(story_id, store)
+    return [s for s in story_ids if _exists(store, s)]
+
+
+def _exists(store: Store, story_id: str) -> bool:
+    try:
+        store.story(story_id)
+    except StoryNotFound:
+        return False
+    return True
 
 
 def _widen(first: str | None, last: str | None, day: str | None) -> tuple[str | None, str | None]:

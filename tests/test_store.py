@@ -22,10 +22,10 @@ def article(i: str = "a1", origin: str | None = None) -> Article:
 def test_migrations_are_recorded_and_idempotent(tmp_path):
     url = str(tmp_path / "x.db")
     store = Store.open(url)
-    assert store.migrations() == ["001_initial", "002_key_frequencies", "003_article_names"]
+    assert store.migrations() == ["001_initial", "002_key_frequencies", "003_article_names", "004_sequence_indexes"]
     store.close()
     again = Store.open("sqlite:///" + url)
-    assert again.migrate() == [] and len(again.migrations()) == 3
+    assert again.migrate() == [] and len(again.migrations()) == 4
 
 
 def test_article_round_trip_with_vectors():
