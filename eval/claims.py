@@ -19,7 +19,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from eval.common import ROOT, SHARED, sections  # noqa: E402
-from eval.quotes import squash  # noqa: E402
 from storyline.pipeline import analyze  # noqa: E402
 
 GOLD = Path(__file__).resolve().parent / "data" / "claims-gold.txt"
@@ -55,18 +54,27 @@ def evaluate(verbose: bool = False) -> dict[str, dict[str, float]]:
     aligned: list[bool] = []  # all of a group's sentences in one predicted claim
     for corpus, groups in load_gold().items():
         analysis = analyze(corpus_inputs(corpus))
+        holder: list[tuple[str, str, str, str]] = []  # (file, claim text as written, claim id, status)
         paths = {a.id: Path(a.path).name for a in analysis.articles}
-        holder: dict[tuple[str, str], tuple[str, str]] = {}  # (file, sentence) -> (claim id, status)
         for story in analysis.stories:
             for claim in story.claims:
                 for article_id, sentence in claim.sources:
-                    holder[(paths[article_id], squash(sentence))] = (f"{story.id}/{claim.id}", claim.status)
+                    holder.append((paths[article_id], sentence, f"{story.id}/{claim.id}", claim.status))
+        texts = [(Path(a.path).name, a.text) for a in analysis.articles]
         for status, label, members in groups:
             found = []
             for prefix, words in members:
-                target = squash(words)
-                hit = next((v for (name, sentence), v in holder.items()
-                            if name.startswith(prefix) and sentence.startswith(target)), None)
+                # the labelled sentence in its article; a claim is one of its clauses or the whole of it
+                where = next(((name, text, text.find(words)) for name, text in texts
+                              if name.startswith(prefix) and words in text), None)
+                hit = None
+                if where is not None:
+                    name, text, begin = where
+                    paragraph_end = text.find("\n", begin) if "\n" in text[begin:] else len(text)
+                    starts = [(text.find(claim_text, begin), cid, st) for file, claim_text, cid, st in holder
+                              if file == name]
+                    starts = [x for x in starts if begin <= x[0] < paragraph_end]
+                    hit = min(starts)[1:] if starts else None  # the claim that opens the labelled sentence
                 found.append(hit)
             located = [f for f in found if f]
             if not located:

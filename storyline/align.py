@@ -86,7 +86,7 @@ def _member(article: Article, index: int, claim: ClaimMention, vector: np.ndarra
     dates = frozenset(d.value for d in article.dates
                       if d.value and d.type == "DATE" and claim.start <= d.start < claim.end)
     names = frozenset(fold(m.text).split()[-1] for m in article.mentions
-                      if claim.start <= m.start < claim.end and m.label in ("PERSON", "GPE", "ORG", "LOC"))
+                      if claim.start <= m.start < claim.end and m.label in ("PERSON", "GPE", "ORG", "LOC", "NORP"))
     words = frozenset(w.lower() for w in _CONTENT.findall(claim.text) if w.lower() not in _STOP)
     return _Member(article, index, claim, vector, dates, names, words)
 

@@ -16,6 +16,15 @@ def _outlet(article: Article) -> str:
     return article.outlet or article.path.rsplit("/", 1)[-1]
 
 
+def as_sentence(text: str) -> str:
+    """A clause shown on its own: capitalised and closed with a full stop."""
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?", '"', "”", "’", "'")) else text + "."
+
+
 def _reports(outlets: list[str]) -> str:
     return ", ".join(outlets) + (" reports" if len(outlets) == 1 else " report")
 
@@ -52,10 +61,10 @@ def briefing(claims: Sequence[Claim], articles: Sequence[Article], limit: int) -
             text = "Sources disagree: " + "; ".join(parts) + "."
             ids = tuple(dict.fromkeys(a for c in [claim, *others] for a in c.article_ids))
         elif claim.status == "corroborated":
-            text, ids = claim.text, claim.article_ids
+            text, ids = as_sentence(claim.text), claim.article_ids
         else:
             outlet = _outlet(by_id[claim.article_ids[0]])
-            text = f"According to {outlet} alone, {_lower_first(claim.text)}"
+            text = f"According to {outlet} alone, {_lower_first(as_sentence(claim.text))}"
             ids = claim.article_ids
         chosen.append(SummarySentence(text=text, article_ids=ids))
     return chosen

@@ -48,13 +48,57 @@ def _unit(rest: str) -> str:
     return words[-1] if words else ""
 
 
-def _main_clause_negated(sent: Any) -> bool:
-    """Negation of what the sentence asserts (its main verb, or what a speaker is said to have said),
+def _main_clause_negated(span: Any) -> bool:
+    """Negation of what the clause asserts (its main verb, or what a speaker is said to have said),
     not of a relative clause inside it ("families who could not return home")."""
-    root = sent.root
+    root = span.root
     heads = {root} | {c for c in root.children if c.dep_ in ("ccomp", "xcomp", "conj")}
-    return any(t.dep_ == "neg" and t.head in heads for t in sent) or \
-        any(c.lower_ in ("never", "no", "nobody", "none") and c.head in heads for c in sent)
+    return any(t.dep_ == "neg" and t.head in heads for t in span) or \
+        any(c.lower_ in ("never", "no", "nobody", "none") and c.head in heads for c in span)
+
+
+_CONTRAST_MARKS = {"while", "whereas", "although", "though"}
+_EDGE = {",", ";", "and", "but", "—", "–", "-", "while", "whereas", "although", "though", "yet"}
+
+
+def clauses(sent: Any) -> list[Any]:
+    """A sentence's independent assertions: "X happened, and Y said Z" is two claims; "While A, B" is two.
+
+    Only clean cuts are made (each part a contiguous span with its own verb and five words or more);
+    otherwise the sentence stays whole.
+    """
+    root = sent.root
+    parts = []
+    for child in root.children:
+        own_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in child.children)
+        if (child.dep_ == "conj" and child.pos_ in ("VERB", "AUX") and own_subject) or \
+                (child.dep_ == "advcl" and own_subject and
+                 any(m.dep_ == "mark" and m.lower_ in _CONTRAST_MARKS for m in child.children)):
+            tokens = list(child.subtree)
+            parts.append((tokens[0].i, tokens[-1].i + 1))
+    if not parts:
+        return [sent]
+    doc = sent.doc
+    removed = set()
+    for a, b in parts:
+        removed.update(range(a, b))
+    main = [i for i in range(sent.start, sent.end) if i not in removed]
+    spans = [(a, b) for a, b in parts]
+    if main:
+        if main[-1] - main[0] + 1 != len(main):
+            return [sent]  # the main clause would be cut in two
+        spans.append((main[0], main[-1] + 1))
+    out = []
+    for a, b in sorted(spans):
+        while a < b and (doc[a].lower_ in _EDGE or doc[a].is_punct):
+            a += 1
+        while b > a and (doc[b - 1].lower_ in _EDGE or doc[b - 1].is_punct) and doc[b - 1].text not in ('"', "”"):
+            b -= 1
+        span = doc[a:b]
+        if len([t for t in span if not t.is_punct]) < _MIN_WORDS or not any(t.pos_ in ("VERB", "AUX") for t in span):
+            return [sent]
+        out.append(span)
+    return out
 
 
 def extract_claims(doc: Any, quotes: Sequence[QuoteMention]) -> list[ClaimMention]:
@@ -68,9 +112,11 @@ def extract_claims(doc: Any, quotes: Sequence[QuoteMention]) -> list[ClaimMentio
             continue  # headings and captions assert nothing checkable
         if not text.endswith(('.', '!', '"', '”', "'", '’', ")", ":")):
             continue
-        negated = _main_clause_negated(sent)
-        attribution = next((q.speaker for q in quotes
-                            if q.speaker and sent.start_char <= q.start < sent.end_char), None)
-        claims.append(ClaimMention(text=text, start=sent.start_char, end=sent.end_char,
-                                   numbers=numbers_in(text), negated=negated, attribution=attribution))
+        for clause in clauses(sent):
+            clause_text = clause.text.strip()
+            attribution = next((q.speaker for q in quotes
+                                if q.speaker and clause.start_char <= q.start < clause.end_char), None)
+            claims.append(ClaimMention(text=clause_text, start=clause.start_char, end=clause.end_char,
+                                       numbers=numbers_in(clause_text), negated=_main_clause_negated(clause),
+                                       attribution=attribution))
     return claims
