@@ -79,7 +79,7 @@ def clauses(sent: Any) -> list[Any]:
     if not parts:
         return [sent]
     doc = sent.doc
-    removed = set()
+    removed: set[int] = set()
     for a, b in parts:
         removed.update(range(a, b))
     main = [i for i in range(sent.start, sent.end) if i not in removed]
