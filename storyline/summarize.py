@@ -93,7 +93,8 @@ def timeline(articles: Sequence[Article], claims: Sequence[Claim]) -> list[Event
                       if d.value and d.type in ("DATE", "TIME") and claim_mention.start <= d.start < claim_mention.end
                       and d.value[:1].isdigit()]
             for value in values:
-                draft = drafts.setdefault((found.id, value[:10]), _Draft(value[:10], found.text))
+                # the sentence that gives this date, not the group's representative from another article
+                draft = drafts.setdefault((found.id, value[:10]), _Draft(value[:10], claim_mention.text))
                 if article.id not in draft.articles:
                     draft.articles.append(article.id)
     merged = _merge_compatible(drafts)

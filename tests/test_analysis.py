@@ -100,3 +100,11 @@ def test_paris_entities_and_dates(paris_analysis):
     moscow = next(a for a in paris_analysis.articles if a.outlet == "The Moscow Times")
     monday = [d for d in moscow.dates if d.text.endswith("Monday")]
     assert monday and all(d.value == "2025-02-17" for d in monday)
+
+
+@needs_shared(PARIS)
+def test_paris_timeline_merges_a_date_and_last_week(paris_analysis):
+    story = paris_analysis.stories[0]
+    call = [e for e in story.events if e.date == "2025-02-12"]
+    assert call and len(call[0].article_ids) >= 2
+    assert any(e.date == "2025-02-17" and len(e.article_ids) >= 2 for e in story.events)

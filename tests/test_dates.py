@@ -59,3 +59,8 @@ def test_may_as_a_verb_is_not_a_month():
 def test_parse_date(raw, iso):
     day = parse_date(raw)
     assert (day.isoformat() if day else None) == iso
+
+
+def test_without_publication_date_a_yearless_day_takes_the_year_the_text_gave():
+    got = values("The summit met on February 17, 2025. The February 12 call came first, on a Wednesday.", None)
+    assert ("February 12", "2025-02-12", "DATE") in got and ("Wednesday", None, "DATE") in got

@@ -112,7 +112,11 @@ def extract_claims(doc: Any, quotes: Sequence[QuoteMention]) -> list[ClaimMentio
             continue  # headings and captions assert nothing checkable
         if not text.endswith(('.', '!', '"', '”', "'", '’', ")", ":")):
             continue
-        for clause in clauses(sent):
+        # spaCy sometimes leaves a closing quotation mark to the next sentence: give it back
+        closing = sent.end < len(doc) and doc[sent.end].text in ('"', "”", "’")
+        for number, clause in enumerate(parts := clauses(sent)):
+            if closing and number == len(parts) - 1:
+                clause = doc[clause.start:sent.end + 1]
             clause_text = clause.text.strip()
             attribution = next((q.speaker for q in quotes
                                 if q.speaker and clause.start_char <= q.start < clause.end_char), None)

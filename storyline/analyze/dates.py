@@ -128,11 +128,22 @@ def find_dates(text: str, published: str | date | None) -> list[DateMention]:
             spans.append((start, end, kind))
     spans.sort()
     mentions = []
+    year_in_text: int | None = None  # without a publication date, "February 12" takes the year the text last gave
     for start, end, kind in spans:
         surface = text[start:end]
         value, type_ = _normalise(kind, surface, anchor, text, start, end)
+        if value is None and anchor is None and year_in_text and kind in _YEARLESS:
+            month_day = _parts(surface)
+            day = _safe_date(year_in_text, month_day["month"], month_day.get("day", 1))
+            value = day.isoformat() if day else None
+        elif value and kind in _FULL_DATES:
+            year_in_text = int(value[:4])
         mentions.append(DateMention(text=surface, value=value, type=type_, start=start, end=end))
     return mentions
+
+
+_YEARLESS = {"month_range", "day_range", "month_day", "day_month"}
+_FULL_DATES = {"iso", "iso_datetime", "dmy_dash", "month_day_year", "day_month_year"}
 
 
 def _plausible_year(text: str, start: int, end: int) -> bool:
