@@ -108,3 +108,10 @@ def test_paris_timeline_merges_a_date_and_last_week(paris_analysis):
     call = [e for e in story.events if e.date == "2025-02-12"]
     assert call and len(call[0].article_ids) >= 2
     assert any(e.date == "2025-02-17" and len(e.article_ids) >= 2 for e in story.events)
+
+
+def test_a_person_named_only_by_title_counts_in_that_article(nlp):
+    arts = analyze_articles([art("a", "NATO chief Mark Rutte met German Chancellor Olaf Scholz in Berlin."),
+                             art("b", "The NATO chief said the alliance was united. The chancellor disagreed.")], nlp)
+    people = {e.name: e for e in resolve(arts) if e.type == "PERSON"}
+    assert people["Mark Rutte"].article_ids == ("a", "b") and people["Olaf Scholz"].article_ids == ("a", "b")

@@ -179,6 +179,7 @@ def resolve(articles: Sequence[Article]) -> list[Entity]:
             clusters.setdefault(key, _Cluster()).add(mention, index, article_id)
     _merge_acronyms(clusters)
     _propagate(clusters, articles)
+    _by_role(clusters, articles)
     ordered = sorted(clusters.values(), key=lambda c: c.first_seen)
     entities = []
     for number, cluster in enumerate(ordered, start=1):
@@ -246,6 +247,26 @@ def _propagate(clusters: dict[str, _Cluster], articles: Sequence[Article]) -> No
                     surface = found.text
                     cluster.forms.setdefault(surface, 0)  # an alias seen, not a tagged mention
                     cluster.first_seen = min(cluster.first_seen, (index, found.start))
+
+
+_ROLE_ONLY = re.compile(r"\b[Tt]he ((?:[\w.’'-]+ ?){1,3})")
+_NOT_TITLES = {"state", "general", "foreign", "prime", "vice", "deputy", "head", "leader", "official", "officer"}
+
+
+def _by_role(clusters: dict[str, _Cluster], articles: Sequence[Article]) -> None:
+    """"the NATO chief", "the chancellor": a person named only by title, where one person in the story has it."""
+    persons = [c for c in clusters.values() if c.type == "PERSON" and c.roles]
+    for article in articles:
+        for match in _ROLE_ONLY.finditer(article.text):
+            words = [w.lower().replace("'s", "").replace("’s", "") for w in match.group(1).split()]
+            # the longest run of words after "the" that ends in a title: "nato chief", "chancellor"
+            ends = [i for i, w in enumerate(words) if w in ROLE_WORDS and w not in _NOT_TITLES]
+            if not ends:
+                continue
+            phrase = set(words[:ends[-1] + 1])
+            holders = [c for c in persons if any(phrase <= set(r.lower().replace("'s", "").split()) for r in c.roles)]
+            if len(holders) == 1:
+                holders[0].articles.add(article.id)
 
 
 def _merge_persons(clusters: dict[str, _Cluster]) -> None:
