@@ -57,6 +57,7 @@ eval: setup
 bench: setup
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/analyze.py
+	$(BIN)/python bench/embed.py
 	$(BIN)/python bench/stories.py
 
 lint: setup
