@@ -94,12 +94,19 @@ def _m004_sequence_indexes(db: sqlite3.Connection) -> None:
     db.execute("CREATE UNIQUE INDEX stories_seq ON stories(seq)")
 
 
+def _m005_counters(db: sqlite3.Connection) -> None:
+    # story ids are never reused, even when consolidation empties a story
+    db.execute("CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL)")
+    db.execute("INSERT INTO counters SELECT 'story', COALESCE(MAX(seq), 0) FROM stories")
+
+
 # Named migrations, applied in order and recorded; never edit one that has shipped, add another.
 MIGRATIONS: tuple[tuple[str, Callable[[sqlite3.Connection], None]], ...] = (
     ("001_initial", _m001_initial),
     ("002_key_frequencies", _m002_key_frequencies),
     ("003_article_names", _m003_article_names),
     ("004_sequence_indexes", _m004_sequence_indexes),
+    ("005_counters", _m005_counters),
 )
 
 
@@ -263,7 +270,10 @@ class Store:
     # --- stories --------------------------------------------------------------------------
 
     def new_story_id(self) -> str:
-        seq = self.db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM stories").fetchone()[0]
+        with self.db:
+            self.db.execute("UPDATE counters SET value = MAX(value, (SELECT COALESCE(MAX(seq), 0) FROM stories)) + 1"
+                            " WHERE name = 'story'")
+            seq = self.db.execute("SELECT value FROM counters WHERE name = 'story'").fetchone()[0]
         return f"s{seq}"
 
     def save_story(self, row: StoryRow) -> None:
