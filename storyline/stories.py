@@ -21,6 +21,9 @@ _DISCRIMINATING = {"PERSON", "GPE", "LOC", "FAC", "ORG", "EVENT"}
 # Weights measured on ECB+ dev (eval/stories.py): text similarity alone cannot tell two earthquakes apart.
 TEXT_WEIGHT, KEY_WEIGHT = 0.4, 0.6
 CORE_SHARE = 0.3  # a story's core keys are those in at least this share of its articles
+# Part of the key overlap that is containment of the article's keys in the story core, not Jaccard.
+# ECB+ dev B-cubed F1: 0.946 at 0, 0.919 at 0.3; at 0 the bundled analysis piece leaves its story.
+CONTAINMENT_SHARE = 0.3
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,11 @@ def key_overlap(keys: set[str], story: StoryRow, idf: dict[str, float]) -> float
     if not union:
         return 0.0
     weight = lambda k: idf.get(k, idf.get("", 1.0))  # noqa: E731
-    return sum(weight(k) for k in keys & core) / sum(weight(k) for k in union)
+    shared = sum(weight(k) for k in keys & core)
+    jaccard = shared / sum(weight(k) for k in union)
+    # a large story gathers many names: Jaccard alone would push away an article that shares its core
+    contained = shared / sum(weight(k) for k in keys) if keys else 0.0
+    return (1 - CONTAINMENT_SHARE) * jaccard + CONTAINMENT_SHARE * contained
 
 
 def similarity(vector: np.ndarray, keys: set[str], story: StoryRow, idf: dict[str, float]) -> float:

@@ -113,7 +113,8 @@ def extract_claims(doc: Any, quotes: Sequence[QuoteMention]) -> list[ClaimMentio
         if not text.endswith(('.', '!', '"', '”', "'", '’', ")", ":")):
             continue
         # spaCy sometimes leaves a closing quotation mark to the next sentence: give it back
-        closing = sent.end < len(doc) and doc[sent.end].text in ('"', "”", "’")
+        closing = sent.end < len(doc) and doc[sent.end].text in ('"', "”", "’") \
+            and not sent[-1].is_space and not sent[-1].whitespace_
         for number, clause in enumerate(parts := clauses(sent)):
             if closing and number == len(parts) - 1:
                 clause = doc[clause.start:sent.end + 1]

@@ -40,7 +40,8 @@ def render_story(view: StoryView) -> list[str]:
         lines.append(f"- **{claim.id}** {_md(claim.text)} {_cites(view, claim.article_ids)}")
         for other in others:
             lines.append(f"  - vs **{other.id}** {_md(other.text)} {_cites(view, other.article_ids)}")
-        lines.append(f"  - why: {_md(claim.reason)}")
+        for member in (claim, *others):
+            lines.append(f"  - {member.id}: {_md(member.reason)}")
     if not view.disputed:
         lines.append("- none found")
     lines += ["", "### Single-source claims", ""]

@@ -39,6 +39,26 @@ class StoryView:
         return [by_id[a] for a in article_ids if a in by_id]
 
 
+def dispute_sets(claims: tuple[Claim, ...]) -> tuple[tuple[Claim, tuple[Claim, ...]], ...]:
+    """Claims that contradict each other, one set per disagreement (not once per member of it)."""
+    by_id = {c.id: c for c in claims}
+    seen: set[str] = set()
+    sets = []
+    for claim in claims:
+        if claim.status != "disputed" or claim.id in seen:
+            continue
+        members, queue = [], [claim.id]
+        while queue:
+            current = queue.pop(0)
+            if current in seen or current not in by_id:
+                continue
+            seen.add(current)
+            members.append(by_id[current])
+            queue.extend(by_id[current].conflicts_with)
+        sets.append((members[0], tuple(members[1:])))
+    return tuple(sets)
+
+
 def story_view(analysis: Analysis, story: Story) -> StoryView:
     articles = {a.id: a for a in analysis.articles}
     members = [articles[a] for a in story.article_ids if a in articles]
@@ -57,9 +77,7 @@ def story_view(analysis: Analysis, story: Story) -> StoryView:
     ranked = sorted(story.claims, key=lambda c: (-len(c.origins), c.status != "disputed"))
     matrix = tuple((c, tuple(any(outlet_by_article.get(a) == o for a in c.article_ids) for o in outlets))
                    for c in ranked)
-    by_id = {c.id: c for c in story.claims}
-    disputed = tuple((c, tuple(by_id[x] for x in c.conflicts_with if x in by_id))
-                     for c in story.claims if c.status == "disputed")
+    disputed = dispute_sets(story.claims)
     single: dict[str, list[Claim]] = defaultdict(list)
     for claim in story.claims:
         if claim.status == "single_source":
