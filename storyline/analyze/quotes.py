@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from ..model import Mention, QuoteMention
@@ -50,6 +51,8 @@ def extract_quotes(doc: Any, mentions: Sequence[Mention]) -> list[QuoteMention]:
         found.append((match, group, content, verb))
         covered.append((match.start(), match.end()))
     reported = _reported(doc, mentions, covered)
+    pronoun_cues = {q.start: verb for q, verb in _reported_cues(doc, reported)
+                    if any(c.dep_ in _SUBJECTS and c.lower_ in PRONOUNS_MALE | PRONOUNS_FEMALE for c in verb.children)}
     direct: list[QuoteMention] = []
     for match, group, content, verb in found:
         earlier = sorted([q for q in [*reported, *direct] if q.start < match.start()], key=lambda q: q.start)
@@ -67,7 +70,14 @@ def extract_quotes(doc: Any, mentions: Sequence[Mention]) -> list[QuoteMention]:
         direct.append(QuoteMention(text=content.rstrip(".,;"), speaker=speaker, direct=True,
                                    start=match.start(group), end=match.end(group),
                                    cue=verb.lemma_ if verb is not None else None))
-    return sorted([*direct, *reported], key=lambda q: q.start)
+    # "He said the pair had underestimated ...": a pronoun leans on whoever spoke just before, quoted or not
+    everything = sorted([*direct, *reported], key=lambda q: q.start)
+    for index, quote in enumerate(everything):
+        verb = pronoun_cues.get(quote.start)
+        if verb is not None and not quote.direct:
+            speaker = _speaker(doc, verb, mentions, everything[:index])
+            everything[index] = replace(quote, speaker=speaker)
+    return everything
 
 
 def _is_heading(text: str, start: int, end: int) -> bool:
@@ -116,8 +126,12 @@ def _speaker(doc: Any, verb: Any, mentions: Sequence[Mention], earlier: Sequence
     subjects = [c for c in verb.children if c.dep_ in _SUBJECTS
                 and not (outside and outside[0] <= c.idx < outside[1])]  # "It" inside the quote never speaks
     subjects.sort(key=lambda c: c.pos_ != "PROPN")  # "The carmaker Veltro said": the name, not the noun
-    if not subjects and verb.dep_ in ("conj", "advcl", "xcomp") and verb.head is not verb:
-        subjects = [c for c in verb.head.children if c.dep_ in _SUBJECTS]
+    climb = verb
+    for _ in range(3):  # "Kellogg compounded anxieties by declaring that ...": the subject of the verb above
+        if subjects or climb.dep_ not in ("conj", "advcl", "xcomp", "pcomp", "prep") or climb.head is climb:
+            break
+        climb = climb.head
+        subjects = [c for c in climb.children if c.dep_ in _SUBJECTS]
     if not subjects and verb.dep_ == "acl":  # "spokeswoman Christiane Hoffmann telling reporters"
         return _name_for(doc, verb.head, mentions, earlier)
     if not subjects:
@@ -165,7 +179,10 @@ def _name_for(doc: Any, token: Any, mentions: Sequence[Mention], earlier: Sequen
         if mention.start <= token.idx < mention.end:
             return mention.text
     # "Foreign Minister Peter Szijjarto", "the carmaker Veltro": the head noun's compounds hold the name
-    inside = [m for m in mentions if any(m.start <= child.idx < m.end for child in token.subtree)]
+    # "Trump's special envoy, Keith Kellogg, has said": the possessor is not the speaker
+    owners = {t.i for child in token.children if child.dep_ == "poss" for t in child.subtree}
+    inside = [m for m in mentions if any(m.start <= child.idx < m.end for child in token.subtree
+                                         if child.i not in owners)]
     for labels in (("PERSON",), ("ORG", "GPE", "NORP")):
         named = [m for m in inside if m.label in labels]
         if named:
@@ -238,6 +255,19 @@ def _person_like(mention: Mention, mentions: Sequence[Mention]) -> bool:
     if len(mention.text.split()) > 1 or mention.role:
         return True
     return any(len(m.text.split()) > 1 and m.text.split()[-1] == mention.text for m in mentions)
+
+
+def _reported_cues(doc: Any, reported: Sequence[QuoteMention]) -> list[tuple[QuoteMention, Any]]:
+    """Each reported quote with the speech verb that introduced it (the verb whose clause it is)."""
+    out = []
+    for quote in reported:
+        span = doc.char_span(quote.start, quote.end, alignment_mode="expand")
+        if span is None:
+            continue
+        verb = span.root.head if span.root.dep_ == "ccomp" else None
+        if verb is not None and _is_speech(verb):
+            out.append((quote, verb))
+    return out
 
 
 def _reported(doc: Any, mentions: Sequence[Mention], covered: list[tuple[int, int]]) -> list[QuoteMention]:
