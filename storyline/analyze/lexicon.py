@@ -65,12 +65,12 @@ ursula giorgia mette kaja annalena christiane sarah mary anna maria elena olga j
 angela theresa liz margaret nicola jacinda sanna marine ségolène segolene ana laura emma sophie claire
 helen jane susan karen lisa linda patricia barbara elizabeth jennifer nancy michelle christine kristalina
 roberta yulia iryna natalia svetlana tulsi kristi pam karoline marta ewa agnieszka beata
-karin ingrid ines mei esther miriam hana clara lena ayla petra anna ilse ruth amira helen priya
+karin ingrid ines esther miriam hana clara lena petra anna ruth helen
 """.split())
 MALE_FIRST_NAMES = frozenset("""
 donald vladimir volodymyr emmanuel keir olaf mark marco sergey sergei pete keith jd radoslaw alexander
 antonio jean pedro dick jose peter mike steve viktor joe john james robert michael david richard thomas
-tomas paul daniel luca jonas sven martin graham derek jim olav rudi tomás boris xi wang narendra recep
+paul daniel martin boris xi wang narendra recep
 """.split())
 # Plural or vague subjects that name no identifiable speaker ("analysts said").
 VAGUE_SPEAKERS = frozenset("""
