@@ -42,10 +42,6 @@ class _Group:
     members: list[_Member] = field(default_factory=list)
 
     @property
-    def articles(self) -> set[str]:
-        return {m.article.id for m in self.members}
-
-    @property
     def centroid(self) -> np.ndarray:
         v = np.mean([m.vector for m in self.members], axis=0)
         return v / max(float(np.linalg.norm(v)), 1e-9)
@@ -272,7 +268,7 @@ def _label(groups: list[_Group], disputes: list[tuple[int, int, str]]) -> list[C
     claims = []
     for g, group in enumerate(groups):
         origins = sorted({m.article.origin for m in group.members})
-        outlets = sorted({_outlet(m.article) for m in group.members})
+        outlets = sorted({m.article.source for m in group.members})
         against = conflicts.get(g, [])
         if against:
             status = "disputed"
@@ -293,7 +289,3 @@ def _label(groups: list[_Group], disputes: list[tuple[int, int, str]]) -> list[C
             sources=tuple((m.article.id, m.claim.text) for m in group.members),
         ))
     return claims
-
-
-def _outlet(article: Article) -> str:
-    return article.outlet or article.path.rsplit("/", 1)[-1]

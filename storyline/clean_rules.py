@@ -110,8 +110,7 @@ OUTLET_SELF_REFERENCES = (
 # Words that mark a short stand-alone line at the top of a text as an outlet's name.
 OUTLET_WORDS = frozenset("""
 network news times post press agency media tv radio journal herald tribune daily gazette wire
-reuters afp ap bbc cnn cgtn guardian telegraph observer chronicle standard express mirror sun
-bulletin review monitor report reporter insider politico bloomberg economist dispatch courier
+chronicle standard express mirror observer bulletin review monitor report reporter dispatch courier
 """.split())
 
 # Publication date given in a metadata line (group "date"); a later update or crawl never is.

@@ -101,6 +101,11 @@ class Article:
     quotes: tuple[QuoteMention, ...] = ()
     claims: tuple[ClaimMention, ...] = ()
 
+    @property
+    def source(self) -> str:
+        """The outlet, or the input's file name when the outlet is unknown: how reports name this article."""
+        return self.outlet or self.path.rsplit("/", 1)[-1]
+
 
 @dataclass(frozen=True)
 class Entity:
@@ -176,12 +181,6 @@ class Analysis:
     stories: tuple[Story, ...]
     skipped: tuple[Skipped, ...] = ()
     schema_version: int = 1
-
-    def article(self, article_id: str) -> Article:
-        for art in self.articles:
-            if art.id == article_id:
-                return art
-        raise KeyError(article_id)
 
 
 @dataclass(frozen=True)

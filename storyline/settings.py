@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .errors import SettingError
@@ -85,7 +85,3 @@ def load_options(**overrides: Any) -> Options:
         if f"STORYLINE_{s.name.upper()}" in os.environ
     }
     return Options().with_(**env).with_(**{k: v for k, v in overrides.items() if v is not None})
-
-
-def option_names() -> list[str]:
-    return [f.name for f in fields(Options)]

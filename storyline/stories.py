@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, timedelta
 
 import numpy as np
 
@@ -142,9 +141,10 @@ def consolidate(story_ids: list[str], store: Store, options: Options, small: int
                           if c.id != story_id and c.size > row.size]
             idf = _idf(store, keys, candidates)
             scored = [(similarity(vector, keys, c, idf), c.id) for c in candidates]
-            if scored and max(scored)[0] >= options.story_threshold:
-                store.set_story(article.id, max(scored)[1])
-                rebuild(max(scored)[1], store)
+            best_score, best_id = max(scored) if scored else (0.0, "")
+            if best_score >= options.story_threshold:
+                store.set_story(article.id, best_id)
+                rebuild(best_id, store)
         rebuild(story_id, store)
     return [s for s in story_ids if _exists(store, s)]
 
@@ -166,9 +166,3 @@ def _widen(first: str | None, last: str | None, day: str | None) -> tuple[str | 
 def _first_sentence(text: str, limit: int = 90) -> str:
     sentence = text.split("\n", 1)[0].split(". ", 1)[0].strip()
     return sentence if len(sentence) <= limit else sentence[:limit].rsplit(" ", 1)[0] + "…"
-
-
-def in_window(a: str | None, b: str | None, days: int) -> bool:
-    if not a or not b:
-        return True
-    return abs(date.fromisoformat(a[:10]) - date.fromisoformat(b[:10])) <= timedelta(days=days)

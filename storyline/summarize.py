@@ -12,10 +12,6 @@ _NUMBERS = {w for w in NUMBER_WORDS if w.isalpha()}
 _PRECISION = {10: 3, 8: 2, 7: 1, 4: 0}  # length of a TIMEX value -> how specific it is (day, week, month, year)
 
 
-def _outlet(article: Article) -> str:
-    return article.outlet or article.path.rsplit("/", 1)[-1]
-
-
 def as_sentence(text: str) -> str:
     """A clause shown on its own: capitalised and closed with a full stop."""
     text = text.strip()
@@ -56,14 +52,14 @@ def briefing(claims: Sequence[Claim], articles: Sequence[Article], limit: int) -
         if claim.status == "disputed":
             others = [claim_by_id[c] for c in claim.conflicts_with if c in claim_by_id]
             used.update(o.id for o in others)
-            parts = [_reports(sorted({_outlet(by_id[a]) for a in c.article_ids})) +
+            parts = [_reports(sorted({by_id[a].source for a in c.article_ids})) +
                      f" that {_lower_first(c.text.rstrip('.'))}" for c in [claim, *others]]
             text = "Sources disagree: " + "; ".join(parts) + "."
             ids = tuple(dict.fromkeys(a for c in [claim, *others] for a in c.article_ids))
         elif claim.status == "corroborated":
             text, ids = as_sentence(claim.text), claim.article_ids
         else:
-            outlet = _outlet(by_id[claim.article_ids[0]])
+            outlet = by_id[claim.article_ids[0]].source
             text = f"According to {outlet} alone, {_lower_first(as_sentence(claim.text))}"
             ids = claim.article_ids
         chosen.append(SummarySentence(text=text, article_ids=ids))

@@ -8,10 +8,6 @@ from dataclasses import dataclass
 from ..model import Analysis, Article, Claim, Entity, Quote, Story
 
 
-def outlet_of(article: Article) -> str:
-    return article.outlet or article.path.rsplit("/", 1)[-1]
-
-
 @dataclass(frozen=True)
 class SourceCard:
     number: int  # citation mark [n]
@@ -68,9 +64,9 @@ def story_view(analysis: Analysis, story: Story) -> StoryView:
             for article_id in claim.article_ids:
                 unique[article_id] += 1
     sources = tuple(
-        SourceCard(number=i, article=a, outlet=outlet_of(a), words=len(a.text.split()), removed=len(a.removed),
+        SourceCard(number=i, article=a, outlet=a.source, words=len(a.text.split()), removed=len(a.removed),
                    unique_claims=unique[a.id],
-                   copy_of=outlet_of(articles[a.origin]) if a.origin != a.id and a.origin in articles else None)
+                   copy_of=articles[a.origin].source if a.origin != a.id and a.origin in articles else None)
         for i, a in enumerate(members, start=1))
     outlets = tuple(dict.fromkeys(s.outlet for s in sources))
     outlet_by_article = {s.article.id: s.outlet for s in sources}
