@@ -46,3 +46,24 @@ def find_origin(sample: set[int], candidates: Iterable[tuple[str, str, set[int]]
         if score >= threshold and len(sample & other) >= 3 and (best is None or score > best[0]):
             best = (score, origin)
     return best[1] if best else None
+
+
+class ShingleIndex:
+    """Texts of the current batch by shingle, so a new text meets only those it shares words with."""
+
+    def __init__(self) -> None:
+        self._postings: dict[int, list[int]] = {}
+        self._entries: list[tuple[str, str, set[int]]] = []
+
+    def add(self, article_id: str, origin: str, sample: set[int]) -> None:
+        for h in sample:
+            self._postings.setdefault(h, []).append(len(self._entries))
+        self._entries.append((article_id, origin, sample))
+
+    def candidates(self, sample: set[int], limit: int = 20) -> list[tuple[str, str, set[int]]]:
+        counts: dict[int, int] = {}
+        for h in sample:
+            for entry in self._postings.get(h, ()):
+                counts[entry] = counts.get(entry, 0) + 1
+        best = sorted(counts, key=lambda e: -counts[e])[:limit]
+        return [self._entries[e] for e in best]

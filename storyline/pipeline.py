@@ -78,7 +78,8 @@ class Pipeline:
         # the earliest publication is the original; undated texts come after dated ones, in input order
         ordered = sorted(enumerate(batch.cleaned), key=lambda p: (p[1].published is None, p[1].published or "", p[0]))
         seen_hashes: dict[str, str] = {}
-        recent: list[tuple[str, str, set[int]]] = []
+        taken: set[str] = set()
+        recent = dedup.ShingleIndex()  # this batch's texts are not in the store's index yet
         for _, doc in ordered:
             digest = dedup.content_hash(doc.title, doc.outlet, doc.text)
             stored = self.store.article_id_for_hash(digest)
@@ -89,12 +90,13 @@ class Pipeline:
                 batch.skipped.append(skipped_from(DuplicateInput(
                     doc.path, f"same article as {seen_hashes[digest]} given twice", doc.line)))
                 continue
-            article_id = self._new_id(doc.id, digest, seen_hashes.values())
+            article_id = self._new_id(doc.id, digest, taken)
             seen_hashes[digest] = article_id
+            taken.add(article_id)
             sample = dedup.shingles(doc.text)
-            candidates = recent + self.store.shingle_candidates(sample)
+            candidates = recent.candidates(sample) + self.store.shingle_candidates(sample)
             origin = dedup.find_origin(sample, candidates, self.options.near_duplicate_threshold) or article_id
-            recent.append((article_id, origin, sample))
+            recent.add(article_id, origin, sample)
             batch.shingles[article_id] = sample
             batch.articles.append(Article(
                 id=article_id, path=doc.path, outlet=doc.outlet, title=doc.title, author=doc.author,
@@ -102,8 +104,7 @@ class Pipeline:
                 content_hash=digest, url=doc.url,
             ))
 
-    def _new_id(self, given: str | None, digest: str, taken: Any) -> str:
-        taken = set(taken)
+    def _new_id(self, given: str | None, digest: str, taken: set[str]) -> str:
         if given:
             candidate, n = given, 1
             while self.store.has_article(candidate) or candidate in taken:

@@ -28,3 +28,13 @@ def test_find_origin_follows_the_original():
 def test_content_hash_ignores_whitespace_but_not_outlet():
     assert content_hash("T", "O", "a  b\nc") == content_hash("T", "O", "a b c")
     assert content_hash("T", "O", "a b c") != content_hash("T", "P", "a b c")
+
+
+def test_batch_index_finds_only_texts_that_share_shingles():
+    from storyline.dedup import ShingleIndex
+
+    index = ShingleIndex()
+    index.add("a1", "a1", shingles(WIRE))
+    index.add("b1", "b1", shingles("Completely different words about ferries and tides in the northern bay today."))
+    found = index.candidates(shingles(WIRE.rsplit(" Firefighters", 1)[0]))
+    assert [article_id for article_id, _, _ in found] == ["a1"]
