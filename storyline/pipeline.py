@@ -22,8 +22,6 @@ from .store import Store
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]
-# An article's vector for story clustering: its headline and first claims (clauses), where news puts the event.
-LEAD_CLAIMS = 6  # ECB+ dev B-cubed F1: 5 -> 0.929, 6 -> 0.946, 8 -> 0.918, 12 -> 0.903
 
 
 @dataclass
@@ -123,18 +121,22 @@ class Pipeline:
 
     def step_embed(self, batch: Batch) -> None:
         texts: list[str] = []
-        spans: list[tuple[str, int, int]] = []
+        spans: list[tuple[str, int, int, bool]] = []
         for article in batch.articles:
             sentences = [c.text for c in article.claims]
-            spans.append((article.id, len(texts), len(sentences)))
+            # a headline leads the story vector; with neither headline nor claim the opening stands in
+            lead = article.title if stories.is_headline(article.title) else None if sentences else article.text[:300]
+            spans.append((article.id, len(texts), len(sentences), lead is not None))
             texts.extend(sentences)
-            texts.append(article.title or article.text[:300])
+            if lead is not None:
+                texts.append(lead)
         vectors = self.embedder.embed(texts) if texts else np.zeros((0, embed.DIMENSIONS), dtype=np.float32)
-        for article_id, start, count in spans:
+        lead_claims = stories.load_model().lead_claims  # as many first claims as the story model was fitted with
+        for article_id, start, count, has_lead in spans:
             claims = vectors[start:start + count]
-            lead = np.vstack([vectors[start + count:start + count + 1], claims[:LEAD_CLAIMS]])
             batch.claim_vectors[article_id] = claims
-            batch.vectors[article_id] = embed.normalise(lead.mean(axis=0))
+            batch.vectors[article_id] = stories.article_vector(vectors[start + count] if has_lead else None,
+                                                               claims, lead_claims)
 
     def step_store(self, batch: Batch) -> None:
         for done, article in enumerate(batch.articles, start=1):
@@ -143,14 +145,7 @@ class Pipeline:
             self.progress("store", done, len(batch.articles))
 
     def step_stories(self, batch: Batch) -> None:
-        # the whole batch counts towards how rare a name is before any article is placed
-        for article in batch.articles:
-            self.store.count_keys(stories.story_keys(article))
-        for article in batch.articles:
-            placement = stories.place(article, batch.vectors[article.id], self.store, self.options)
-            if placement.story_id not in batch.stories:
-                batch.stories.append(placement.story_id)
-        batch.stories = stories.consolidate(batch.stories, self.store, self.options)
+        batch.stories = stories.place_batch(batch.articles, batch.vectors, self.store, self.options)
         for article_id in batch.unchanged:
             story_id = self.store.story_of(article_id)
             if story_id and story_id not in batch.stories:
