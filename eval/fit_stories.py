@@ -6,7 +6,7 @@ Training examples are article-story pairs met while placing each topic's documen
 random orders into their gold stories (the stories as they stand when the article arrives), plus
 pairs with the stories of other topics. Logistic regression weighs the features of
 storyline.stories.FEATURES; the join threshold and the number of lead claims in the article vector
-are chosen by clustering the training topics through the real placement code (B-cubed F1).
+are chosen on the same training examples (log-loss, F1 of the join decision).
 `eval/stories.py` runs the same fit leave-one-topic-out and reports held-out figures.
 """
 
@@ -36,7 +36,7 @@ from storyline.store import Store, StoryRow  # noqa: E402
 
 CACHE = Path("/tmp/stories-cache")
 LEAD_GRID = (3, 1000)  # first claims averaged with the headline (1000: all of them)
-THRESHOLD_GRID = tuple(round(0.1 * i, 1) for i in range(2, 9))
+THRESHOLD_GRID = tuple(round(0.05 * i, 2) for i in range(2, 19))
 ORDERS = 4  # random placement orders per topic for training examples
 SEED = 13
 
@@ -171,33 +171,32 @@ def score_topic(docs: Sequence[Doc], vectors: dict[str, np.ndarray], scorer: sto
     return bcubed(predicted, {d.id: d.story for d in docs})
 
 
-def mean_scores(topics: dict[str, list[Doc]], lead: int, scorer: stories.Scorer) -> tuple[float, float, float]:
-    scores = [score_topic(docs, vectors_for(docs, lead), scorer) for docs in topics.values()]
-    return tuple(float(np.mean([s[i] for s in scores])) for i in range(3))  # type: ignore[return-value]
+def best_threshold(scores: np.ndarray, labels: np.ndarray, grid: Sequence[float]) -> float:
+    """The threshold on the grid whose join decisions best match the training examples (F1 of joining)."""
+    def f1(t: float) -> float:
+        joined = scores >= t
+        tp = float(np.sum(joined & (labels == 1)))
+        return 2 * tp / (float(np.sum(joined)) + float(np.sum(labels == 1))) if tp else 0.0
+    return max(grid, key=lambda t: (round(f1(t), 4), t))
 
 
-def choose(topics: dict[str, list[Doc]], candidates: Sequence[tuple[int, stories.Scorer]],
-           ) -> tuple[int, stories.Scorer, tuple[float, float, float]]:
-    """The (lead, scorer) with the best mean B-cubed F1 on these topics (ties: higher precision)."""
-    best = None
-    for lead, scorer in candidates:
-        p, r, f = mean_scores(topics, lead, scorer)
-        key = (round(f, 4), round(p, 4))
-        if best is None or key > best[0]:
-            best = (key, lead, scorer, (p, r, f))
-    assert best is not None
-    return best[1], best[2], best[3]
+def fit(topics: dict[str, list[Doc]]) -> stories.StoryModel:
+    """Weights per lead size; the lead with the lowest training log-loss, and its threshold, on the same examples.
 
-
-def fit(topics: dict[str, list[Doc]]) -> tuple[stories.StoryModel, tuple[float, float, float]]:
-    """Weights per lead size, then lead and threshold chosen by clustering the same training topics."""
-    candidates: list[tuple[int, stories.Scorer]] = []
+    Everything is chosen on the training topics' examples only, so that a held-out topic never tunes it.
+    """
+    best: tuple[float, stories.StoryModel] | None = None
     for lead in LEAD_GRID:
-        weights, bias = fit_weights(*examples(topics, lead))
-        candidates += [(lead, stories.StoryModel(weights, bias, t, lead)) for t in THRESHOLD_GRID]
-    lead, scorer, scores = choose(topics, candidates)
-    assert isinstance(scorer, stories.StoryModel)
-    return scorer, scores
+        x, y = examples(topics, lead)
+        weights, bias = fit_weights(x, y)
+        model = stories.StoryModel(weights, bias, 0.5, lead)
+        p = np.clip(np.array([model.probability(row) for row in x]), 1e-9, 1 - 1e-9)
+        loss = float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+        model = stories.StoryModel(weights, bias, best_threshold(p, y, THRESHOLD_GRID), lead)
+        if best is None or loss < best[0]:
+            best = (loss, model)
+    assert best is not None
+    return best[1]
 
 
 def main() -> None:
@@ -206,13 +205,12 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=stories.MODEL_PATH)
     args = parser.parse_args()
     topics = by_topic(load_docs(args.corpus))
-    model, (p, r, f) = fit(topics)
+    model = fit(topics)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     payload = {**model.to_json(), "fitted_on": f"{args.corpus.name}: {sum(map(len, topics.values()))} documents, "
                                                f"{len(topics)} topics (eval/fit_stories.py)"}
     args.out.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {args.out}: lead_claims {model.lead_claims}, threshold {model.threshold}")
-    print(f"training-topic B-cubed (in-sample, not a quality figure) P {p:.3f} R {r:.3f} F1 {f:.3f}")
     for name, w in zip(stories.FEATURES, model.weights, strict=True):
         print(f"  {name:16s} {w:+.3f}")
     print(f"  {'bias':16s} {model.bias:+.3f}")

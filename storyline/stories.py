@@ -106,7 +106,9 @@ def is_headline(title: str | None) -> bool:
 def story_keys(article: Article) -> set[str]:
     """What pins an article to one event: typed names, absolute dates and the latest year among them,
     counted numbers, and the words of its text ("w:"), whose rarity tells two similar events apart."""
-    keys = {_KIND[m.label] + fold(m.text) for m in article.mentions if m.label in _KIND and len(m.text) > 1}
+    # people by surname, so that "Varga-Kovács" and "Ilse Varga-Kovács" in two articles are one person
+    keys = {_KIND[m.label] + (_surname(fold(m.text)) if m.label == "PERSON" else fold(m.text))
+            for m in article.mentions if m.label in _KIND and len(m.text) > 1}
     dates = {d.value for d in article.dates if d.value and d.type == "DATE" and d.value[:4].isdigit()}
     keys |= {"date:" + v for v in dates}
     if dates:  # news reports the latest happening it dates; older years are background
@@ -179,11 +181,10 @@ def _main_features(mine_all: dict[str, dict[str, int]], theirs_all: dict[str, di
     """Whether the article's main person and place are the story's, and the story's main ones the article's."""
     mine_main, story_main = mine_all.get("main", {}), theirs_all.get("main", {})
     out = []
-    for kind, names_of in (("person", lambda ks: {_surname(k.split(":", 1)[1]) for k in ks}),
-                           ("place", lambda ks: {k.split(":", 1)[1] for k in ks})):
+    for kind in ("person", "place"):
         prefix = f"main:{kind}:"
-        article_names = names_of(mine_all.get(kind, {}))
-        story_names = names_of(theirs_all.get(kind, {}))
+        article_names = {k.split(":", 1)[1] for k in mine_all.get(kind, {})}
+        story_names = {k.split(":", 1)[1] for k in theirs_all.get(kind, {})}
         main = next((k[len(prefix):] for k in mine_main if k.startswith(prefix)), None)
         out.append(1.0 if main is None else float(main in story_names))
         told = {k[len(prefix):]: n for k, n in story_main.items() if k.startswith(prefix)}
