@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
+import signal
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -146,13 +147,23 @@ def _exit_code(analysed: int, skipped: int) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     _configure_logging(args.verbose, args.quiet)
+    if args.command != "serve":  # the server has its own graceful shutdown
+        signal.signal(signal.SIGTERM, _interrupt)
     try:
         return _run(args)
     except StorylineError as error:
         print(f"storyline: {error}", file=sys.stderr)
         return EXIT_NOTHING
     except KeyboardInterrupt:
+        # every write is one transaction, rolled back here if it was open: what is stored is whole
+        print("storyline: interrupted; stored work is kept, run the same command again to finish it",
+              file=sys.stderr)
         return 130
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    """SIGTERM stops like Ctrl-C: at the current statement, with the open transaction rolled back."""
+    raise KeyboardInterrupt
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 
@@ -11,7 +10,7 @@ import numpy as np
 
 from ..model import Article, ClaimMention, DateMention, Mention, QuoteMention
 from .codec import array, blob, now
-from .connection import Base
+from .connection import Base, Row
 
 
 def names(article_id: str, mentions: list[dict]) -> list[tuple[str, str, str, str]]:
@@ -31,15 +30,20 @@ class Articles(Base):
         return self.db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
 
     def add_article(self, article: Article, shingles: Iterable[int], vector: np.ndarray,
-                    claim_vectors: np.ndarray) -> None:
+                    claim_vectors: np.ndarray, keys: Iterable[str] = ()) -> None:
+        """Store an analysed article, its shingles, names, search text and story keys in one transaction.
+
+        The keys are counted in the same transaction, so key counts always match the stored articles.
+        """
         analysis = {
             "dates": [asdict(d) for d in article.dates],
             "mentions": [asdict(m) for m in article.mentions],
             "quotes": [asdict(q) for q in article.quotes],
             "claims": [asdict(c) for c in article.claims],
         }
-        seq = self.db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM articles").fetchone()[0]
-        with self.db:
+        with self.db.transaction():
+            # taken inside the write transaction: two writers never get the same number
+            seq = self.db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM articles").fetchone()[0]
             self.db.execute(
                 "INSERT INTO articles (id, content_hash, path, url, outlet, title, author, published, text, removed,"
                 " origin, analysis, vector, claim_vectors, seq, added_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -49,6 +53,11 @@ class Articles(Base):
             )
             self.db.executemany("INSERT INTO shingles VALUES (?, ?)", ((h, article.id) for h in shingles))
             self.db.executemany("INSERT INTO article_names VALUES (?,?,?,?)", names(article.id, analysis["mentions"]))
+            if not self.db.postgres:  # PostgreSQL searches an expression index on the articles table itself
+                self.db.execute("INSERT INTO article_search (article_id, title, text) VALUES (?,?,?)",
+                                (article.id, article.title or "", article.text))
+            self.db.executemany("INSERT INTO key_df (key, n) VALUES (?, 1)"
+                                " ON CONFLICT(key) DO UPDATE SET n = key_df.n + 1", ((k,) for k in sorted(set(keys))))
 
     def shingle_candidates(self, sample: set[int], limit: int = 20) -> list[tuple[str, str, set[int]]]:
         """Stored articles sharing shingles with a text, most shared first: (id, origin, its shingles)."""
@@ -96,7 +105,7 @@ class Articles(Base):
         return array(row[0])[0] if row and row[0] else np.zeros(0, dtype=np.float32)
 
     def set_story(self, article_id: str, story_id: str) -> None:
-        with self.db:
+        with self.db.transaction():
             self.db.execute("UPDATE articles SET story_id = ? WHERE id = ?", (story_id, article_id))
 
     def story_article_ids(self, story_id: str) -> list[str]:
@@ -115,11 +124,21 @@ class Articles(Base):
 
     def people(self, limit: int = 300) -> list[str]:
         return [r[0] for r in self.db.execute(
-            "SELECT name FROM article_names WHERE label = 'PERSON' AND name LIKE '% %' GROUP BY folded"
-            " ORDER BY COUNT(*) DESC, name LIMIT ?", (limit,))]
+            "SELECT MIN(name) FROM article_names WHERE label = 'PERSON' AND name LIKE '% %' GROUP BY folded"
+            " ORDER BY COUNT(*) DESC, MIN(name) LIMIT ?", (limit,))]
+
+    # --- placement: an article is stored first, then placed; a stopped run leaves it unplaced ------------
+
+    def next_unplaced(self) -> str | None:
+        """The oldest stored article in no story (read inside the placement transaction)."""
+        row = self.db.execute("SELECT id FROM articles WHERE story_id IS NULL ORDER BY seq LIMIT 1").fetchone()
+        return row[0] if row else None
+
+    def count_unplaced(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM articles WHERE story_id IS NULL").fetchone()[0])
 
 
-def _article(row: sqlite3.Row) -> Article:
+def _article(row: Row) -> Article:
     analysis = json.loads(row["analysis"])
     return Article(
         id=row["id"], path=row["path"], outlet=row["outlet"], title=row["title"], author=row["author"],
