@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, BinaryIO
 
 import numpy as np
@@ -138,11 +138,20 @@ class Pipeline:
 
     def step_store(self, batch: Batch) -> None:
         # each article with its shingles, names and story-key counts in one transaction: never half stored
+        stored: list[Article] = []
         for done, article in enumerate(batch.articles, start=1):
-            self.store.add_article(article, batch.shingles[article.id], batch.vectors[article.id],
-                                   batch.claim_vectors[article.id], keys=stories.story_keys(article))
+            article_id = self.store.add_article(article, batch.shingles[article.id], batch.vectors[article.id],
+                                                batch.claim_vectors[article.id], keys=stories.story_keys(article))
+            if article_id is None:  # a concurrent run stored the same text first
+                batch.unchanged.append(self.store.article_id_for_hash(article.content_hash) or article.id)
+            elif article_id != article.id:  # a concurrent run took the id: stored as id~N
+                stored.append(replace(article, id=article_id,
+                                      origin=article_id if article.origin == article.id else article.origin))
+            else:
+                stored.append(article)
             self.progress("store", done, len(batch.articles))
             faults.point("store", done)
+        batch.articles = stored
 
     def step_stories(self, batch: Batch) -> None:
         """Place every unplaced article, oldest first, then consolidate the stories placed into.
@@ -159,6 +168,7 @@ class Pipeline:
                     break
                 article = self.store.articles([article_id])[0]
                 placement = stories.place(article, self.store.article_vector(article_id), self.store, self.options)
+                faults.point("placing", placed + 1)  # inside the transaction: a kill here must undo the placement
                 self.store.mark_pending(placement.story_id)
             placed += 1
             self.progress("place", placed, max(placed, len(batch.articles)))

@@ -73,13 +73,17 @@ def test_article_round_trip_with_vectors_and_key_counts(db_url):
     store.close()
 
 
-def test_a_failed_write_leaves_nothing_behind(db_url):
+def test_a_second_writer_of_the_same_text_or_id_is_told_inside_the_transaction(db_url):
     store = Store.open(db_url)
-    store.add_article(article("a1"), {1}, np.ones(4), np.zeros((0, 4)), keys={"k"})
-    with pytest.raises(Exception):  # same content hash: the whole article is refused, keys uncounted
-        store.add_article(article("a1"), {2}, np.ones(4), np.zeros((0, 4)), keys={"k"})
+    assert store.add_article(article("a1"), {1}, np.ones(4), np.zeros((0, 4)), keys={"k"}) == "a1"
+    # the same content again (another process won the race): nothing stored, nothing counted twice
+    assert store.add_article(article("a1"), {2}, np.ones(4), np.zeros((0, 4)), keys={"k"}) is None
     assert store.count_articles() == 1 and store.all_key_counts() == {"k": 1}
     assert store.shingle_candidates({2}) == []
+    # another text under a taken id: stored under the next free one, its own origin following it
+    other = Article(**{**article("a1").__dict__, "content_hash": "other"})
+    assert store.add_article(other, {3}, np.ones(4), np.zeros((0, 4))) == "a1~2"
+    assert store.articles(["a1~2"])[0].origin == "a1~2"
     store.close()
 
 

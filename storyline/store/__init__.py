@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from .articles import Articles
 from .connection import Database, is_postgres, sqlite_path
+from .health import Health
 from .jobs import Jobs
 from .keys import Keys
 from .schema import MIGRATIONS, Schema
@@ -21,7 +22,7 @@ from .stories import Stories, StoryRow
 __all__ = ["MIGRATIONS", "Store", "StoryRow", "is_postgres", "sqlite_path"]
 
 
-class Store(Schema, Articles, Stories, Keys, SkippedInputs, Jobs):
+class Store(Schema, Articles, Stories, Keys, SkippedInputs, Jobs, Health):
     """A SQLite file (or :memory:) or a PostgreSQL database, with the same schema and behaviour."""
 
     @classmethod

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 import numpy as np
 
@@ -30,10 +30,12 @@ class Articles(Base):
         return self.db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
 
     def add_article(self, article: Article, shingles: Iterable[int], vector: np.ndarray,
-                    claim_vectors: np.ndarray, keys: Iterable[str] = ()) -> None:
+                    claim_vectors: np.ndarray, keys: Iterable[str] = ()) -> str | None:
         """Store an analysed article, its shingles, names, search text and story keys in one transaction.
 
         The keys are counted in the same transaction, so key counts always match the stored articles.
+        Returns the id it was stored under (another writer may have taken the id meanwhile: then
+        `id~2`, ...), or None when another writer stored the same content first.
         """
         analysis = {
             "dates": [asdict(d) for d in article.dates],
@@ -44,6 +46,15 @@ class Articles(Base):
         with self.db.transaction():
             # taken inside the write transaction: two writers never get the same number
             seq = self.db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM articles").fetchone()[0]
+            if self.article_id_for_hash(article.content_hash) is not None:
+                return None
+            article_id, n = article.id, 1
+            while self.has_article(article_id):
+                n += 1
+                article_id = f"{article.id}~{n}"
+            if article_id != article.id:
+                article = replace(article, id=article_id,
+                                  origin=article_id if article.origin == article.id else article.origin)
             self.db.execute(
                 "INSERT INTO articles (id, content_hash, path, url, outlet, title, author, published, text, removed,"
                 " origin, analysis, vector, claim_vectors, seq, added_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -58,6 +69,7 @@ class Articles(Base):
                                 (article.id, article.title or "", article.text))
             self.db.executemany("INSERT INTO key_df (key, n) VALUES (?, 1)"
                                 " ON CONFLICT(key) DO UPDATE SET n = key_df.n + 1", ((k,) for k in sorted(set(keys))))
+        return article.id
 
     def shingle_candidates(self, sample: set[int], limit: int = 20) -> list[tuple[str, str, set[int]]]:
         """Stored articles sharing shingles with a text, most shared first: (id, origin, its shingles)."""

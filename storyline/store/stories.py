@@ -120,6 +120,9 @@ class Stories(Base):
         row = self.db.execute("SELECT story_id FROM pending_stories ORDER BY seq LIMIT 1").fetchone()
         return row[0] if row else None
 
+    def count_pending(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM pending_stories").fetchone()[0])
+
     def clear_pending(self, story_id: str) -> None:
         with self.db.transaction():
             self.db.execute("DELETE FROM pending_stories WHERE story_id = ?", (story_id,))
