@@ -82,7 +82,11 @@ class _BodyLimit(BaseHTTPMiddleware):
 
 def create_app(db: str, options: Options | None = None) -> FastAPI:
     options = options or load_options()
-    Store.open(db).close()  # create and migrate once, before any request
+    store = Store.open(db)  # create and migrate once, before any request
+    try:
+        store.fail_unfinished_jobs()  # jobs a stopped server left running did not finish
+    finally:
+        store.close()
     app = FastAPI(title="storyline", version="1", description="Stories, claims and their corroboration, over a store.")
     app.add_middleware(_BodyLimit, limit=options.max_upload_bytes)
     templates = Environment(
@@ -244,9 +248,29 @@ def create_app(db: str, options: Options | None = None) -> FastAPI:
 
     def get_job(job_id: str) -> Job:
         job = jobs.get(job_id)
-        if job is None:
-            raise ApiError(404, "SL204", f"no job {job_id!r}")
+        if job is None:  # a job of an earlier run of the server: its history is in the store
+            store = Store.open(db)
+            try:
+                kept = store.job(job_id)
+            finally:
+                store.close()
+            if kept is None:
+                raise ApiError(404, "SL204", f"no job {job_id!r}")
+            job = Job(id=kept["id"], state=kept["state"], step=kept["step"], done=kept["done"], total=kept["total"],
+                      added=kept["added"], unchanged=kept["unchanged"], skipped=kept["skipped"],
+                      stories=kept["stories"], error=kept["error"])
         return job
+
+    def keep(job: Job, store: Store | None = None) -> None:
+        """The job's state in the store (its own connection in the job thread, else a short-lived one)."""
+        target = store or Store.open(db)
+        try:
+            target.save_job(job.id, job.state, step=job.step, done=job.done, total=job.total, error=job.error,
+                            result={"added": job.added, "unchanged": job.unchanged, "skipped": job.skipped,
+                                    "stories": job.stories})
+        finally:
+            if store is None:
+                target.close()
 
     async def start_job(files: list[UploadFile], text: str, title: str, outlet: str, urls: str) -> Job:
         documents: list[RawDocument] = []
@@ -278,6 +302,7 @@ def create_app(db: str, options: Options | None = None) -> FastAPI:
     def launch(documents: list[RawDocument], skipped: list[Skipped], urls: list[str]) -> Job:
         job = Job(id=uuid.uuid4().hex[:12])
         jobs[job.id] = job
+        keep(job)
 
         def progress(step: str, done: int, total: int) -> None:
             job.step, job.done, job.total = step, done, total
@@ -288,14 +313,21 @@ def create_app(db: str, options: Options | None = None) -> FastAPI:
                 with lock:
                     store = Store.open(db)
                     try:
-                        report = Pipeline(options, store, progress).ingest(urls, documents=documents, skipped=skipped)
+                        keep(job, store)
+                        try:
+                            report = Pipeline(options, store, progress).ingest(urls, documents=documents,
+                                                                              skipped=skipped)
+                            job.added, job.unchanged = list(report.added), list(report.unchanged)
+                            job.skipped = [s.__dict__ for s in report.skipped]
+                            job.stories = list(report.stories_touched)
+                            job.state = "done"
+                        except Exception as exc:  # a failed job must say why instead of hanging
+                            log.exception("web: ingest job %s failed", job.id)
+                            job.state, job.error = "failed", str(exc)
+                        keep(job, store)
                     finally:
                         store.close()
-                job.added, job.unchanged = list(report.added), list(report.unchanged)
-                job.skipped = [s.__dict__ for s in report.skipped]
-                job.stories = list(report.stories_touched)
-                job.state = "done"
-            except Exception as exc:  # a failed job must say why instead of hanging
+            except Exception as exc:  # the store itself could not be opened or written
                 log.exception("web: ingest job %s failed", job.id)
                 job.state, job.error = "failed", str(exc)
 
