@@ -103,6 +103,12 @@ class BlockedAddress(FetchFailed):
     code = "SL115"
 
 
+class TextTooLong(InputError):
+    """A text longer than an article can be (setting max_article_chars): a book or a dump, not news."""
+
+    code = "SL116"
+
+
 class StoreError(StorylineError):
     code = "SL200"
 

@@ -13,7 +13,7 @@ from . import align, dedup, embed, nlp, stories, summarize
 from .analyze import analyze_articles
 from .analyze.entities import entity_for, fold, resolve
 from .clean import clean_documents
-from .errors import AnalysisFailed, DuplicateInput, NoText, StoryFailed, StoryNotFound
+from .errors import AnalysisFailed, DuplicateInput, NoText, StoryFailed, StoryNotFound, TextTooLong
 from .ingest import read_inputs, skipped_from
 from .model import Analysis, Article, CleanDocument, IngestReport, Quote, RawDocument, Skipped, Story
 from .settings import Options
@@ -67,11 +67,40 @@ class Pipeline:
         batch.skipped.extend(skipped)
 
     def step_clean(self, batch: Batch) -> None:
-        for doc in clean_documents(batch.raw):
+        limit = self.options.max_article_chars
+        raw = []
+        for given in batch.raw:  # a plain text too long to be an article is not even cleaned
+            if given.text is not None and len(given.text) > limit:
+                batch.skipped.append(skipped_from(TextTooLong(
+                    given.path, f"text of {len(given.text):,} characters, more than the limit of {limit:,} "
+                                "(setting max_article_chars)", given.line)))
+            else:
+                raw.append(given)
+        for doc in self._clean_each(batch, raw):
             if not doc.text.strip():
                 batch.skipped.append(skipped_from(NoText(doc.path, "no article text left after cleaning", doc.line)))
+            elif len(doc.text) > limit:
+                batch.skipped.append(skipped_from(TextTooLong(
+                    doc.path, f"article text of {len(doc.text):,} characters, more than the limit of {limit:,} "
+                              "(setting max_article_chars)", doc.line)))
             else:
                 batch.cleaned.append(doc)
+
+    def _clean_each(self, batch: Batch, raw: Sequence[RawDocument]) -> list[CleanDocument]:
+        """The failure boundary of cleaning: one document that raises is skipped, the others are cleaned."""
+        try:
+            return clean_documents(raw)
+        except Exception:
+            log.warning("clean: the batch failed; cleaning its %d documents one by one", len(raw))
+        out = []
+        for doc in raw:
+            try:
+                out.extend(clean_documents([doc]))
+            except Exception as exc:
+                log.exception("clean: %s failed", doc.path)
+                batch.skipped.append(skipped_from(AnalysisFailed(
+                    doc.path, f"cleaning failed ({type(exc).__name__}: {exc})", doc.line)))
+        return out
 
     def step_dedup(self, batch: Batch) -> None:
         """Known articles stay as they are; copies of earlier text get that text's origin."""

@@ -36,6 +36,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("progress", True, "show a progress bar when writing to a terminal"),
     Setting("max_upload_bytes", 20_000_000, "largest request body the web app accepts (uploads, pasted text)"),
     Setting("max_json_depth", 64, "JSON inputs nested deeper than this are skipped"),
+    Setting("max_article_chars", 1_000_000,
+            "texts longer than this many characters after extraction are skipped: no news article is that long, "
+            "and analysing one would take minutes per megabyte"),
     Setting("nlp_part_chars", 100_000,
             "longer texts are parsed in parts of at most this many characters, cut at paragraph or sentence ends"),
     Setting("fetch_allow", "",
@@ -70,6 +73,7 @@ class Options:
     progress: bool = _BY_NAME["progress"].default
     max_upload_bytes: int = _BY_NAME["max_upload_bytes"].default
     max_json_depth: int = _BY_NAME["max_json_depth"].default
+    max_article_chars: int = _BY_NAME["max_article_chars"].default
     nlp_part_chars: int = _BY_NAME["nlp_part_chars"].default
     fetch_allow: str = _BY_NAME["fetch_allow"].default
     allowed_hosts: str = _BY_NAME["allowed_hosts"].default

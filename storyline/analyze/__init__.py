@@ -32,7 +32,9 @@ def check_chain() -> None:
 
 
 PART_CHARS = 100_000  # default of the setting nlp_part_chars
-PIPE_CHARS = 400_000  # characters parsed at once: bounds the parser's memory whatever the batch
+# Characters parsed at once, which bounds the parser's memory: one 100,000-character part peaks at about
+# +360 MB resident with en_core_web_sm, four at once at +1.2 GB; short articles still go 16 at a time.
+PIPE_CHARS = 100_000
 # Where a long text may be cut, best first: a paragraph end, a sentence end, any space.
 _CUTS = (re.compile(r"\n\s*\n"), re.compile(r"[.!?][\"'”’)]*\s"), re.compile(r"\s"))
 _Span = TypeVar("_Span")
