@@ -31,7 +31,8 @@ STORIES_EXAMPLES = """examples:
   storyline stories --db storyline.db"""
 SERVE_EXAMPLES = """examples:
   storyline serve --db storyline.db            # http://127.0.0.1:8750, this machine only
-  storyline serve --db storyline.db --port 9000"""
+  storyline serve --db storyline.db --port 9000
+  storyline serve --db storyline.db --host 0.0.0.0 --token auto   # the network: a token is required"""
 CHECK_EXAMPLES = """examples:
   storyline check --db storyline.db             # verify and repair (exit 0 when the store is sound after it)
   storyline check --db storyline.db --no-repair # only report (exit 1 when anything is wrong)"""
@@ -91,6 +92,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--db", default="storyline.db", metavar="URL")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, default=8750)
+    p.add_argument("--token", default=None, metavar="SECRET",
+                   help="secret every request must carry (default: setting token, STORYLINE_TOKEN); "
+                        "'auto' makes one and prints the address with it; required beyond 127.0.0.1")
     return parser
 
 
@@ -213,10 +217,15 @@ def _run(args: argparse.Namespace) -> int:
               + ("ok" if result.ok else "problems remain"), file=sys.stderr)
         return EXIT_OK if result.ok else EXIT_SOME_SKIPPED
     if args.command == "serve":
-        from .web import serve
+        from .settings import load_options
+        from .web import check_bind, serve
+        from .web.guard import new_token
 
-        print(f"storyline: serving {args.db} on http://{args.host}:{args.port}", file=sys.stderr)
-        serve(db=args.db, host=args.host, port=args.port)
+        options = load_options(token=new_token() if args.token == "auto" else args.token)
+        check_bind(args.host, options.token)
+        where = f"http://{args.host}:{args.port}/" + (f"?token={options.token}" if options.token else "")
+        print(f"storyline: serving {args.db} on {where}", file=sys.stderr)
+        serve(db=args.db, host=args.host, port=args.port, options=options)
         return EXIT_OK
     raise AssertionError(args.command)
 

@@ -13,7 +13,7 @@ from . import align, dedup, embed, faults, nlp, stories, summarize
 from .analyze import analyze_articles
 from .analyze.entities import entity_for, fold, resolve
 from .clean import clean_documents
-from .errors import DuplicateInput, NoText
+from .errors import AnalysisFailed, DuplicateInput, NoText, StoryFailed, StoryNotFound, TextTooLong
 from .ingest import read_inputs, skipped_from
 from .model import Analysis, Article, CleanDocument, IngestReport, Quote, RawDocument, Skipped, Story
 from .settings import Options
@@ -67,11 +67,40 @@ class Pipeline:
         batch.skipped.extend(skipped)
 
     def step_clean(self, batch: Batch) -> None:
-        for doc in clean_documents(batch.raw):
+        limit = self.options.max_article_chars
+        raw = []
+        for given in batch.raw:  # a plain text too long to be an article is not even cleaned
+            if given.text is not None and len(given.text) > limit:
+                batch.skipped.append(skipped_from(TextTooLong(
+                    given.path, f"text of {len(given.text):,} characters, more than the limit of {limit:,} "
+                                "(setting max_article_chars)", given.line)))
+            else:
+                raw.append(given)
+        for doc in self._clean_each(batch, raw):
             if not doc.text.strip():
                 batch.skipped.append(skipped_from(NoText(doc.path, "no article text left after cleaning", doc.line)))
+            elif len(doc.text) > limit:
+                batch.skipped.append(skipped_from(TextTooLong(
+                    doc.path, f"article text of {len(doc.text):,} characters, more than the limit of {limit:,} "
+                              "(setting max_article_chars)", doc.line)))
             else:
                 batch.cleaned.append(doc)
+
+    def _clean_each(self, batch: Batch, raw: Sequence[RawDocument]) -> list[CleanDocument]:
+        """The failure boundary of cleaning: one document that raises is skipped, the others are cleaned."""
+        try:
+            return clean_documents(raw)
+        except Exception:
+            log.warning("clean: the batch failed; cleaning its %d documents one by one", len(raw))
+        out = []
+        for doc in raw:
+            try:
+                out.extend(clean_documents([doc]))
+            except Exception as exc:
+                log.exception("clean: %s failed", doc.path)
+                batch.skipped.append(skipped_from(AnalysisFailed(
+                    doc.path, f"cleaning failed ({type(exc).__name__}: {exc})", doc.line)))
+        return out
 
     def step_dedup(self, batch: Batch) -> None:
         """Known articles stay as they are; copies of earlier text get that text's origin."""
@@ -117,9 +146,29 @@ class Pipeline:
         done: list[Article] = []
         chunk = 32
         for start in range(0, len(batch.articles), chunk):
-            done.extend(analyze_articles(batch.articles[start:start + chunk], self.nlp))
+            done.extend(self._analyze_each(batch, batch.articles[start:start + chunk]))
             self.progress("analyze", len(done), len(batch.articles))
         batch.articles = done
+
+    def _analyze_each(self, batch: Batch, articles: Sequence[Article]) -> list[Article]:
+        """The failure boundary of one article's analysis: a chunk that raises is redone one article at a time,
+        and an article that still raises is skipped with its id and code while the batch goes on."""
+        part_chars = min(self.options.nlp_part_chars, self.nlp.max_length)
+        if len(articles) > 1:
+            try:
+                return analyze_articles(articles, self.nlp, part_chars=part_chars)
+            except Exception:
+                log.warning("analyze: a chunk of %d articles failed; analysing them one by one", len(articles))
+        out = []
+        for article in articles:
+            try:
+                out.extend(analyze_articles([article], self.nlp, part_chars=part_chars))
+            except Exception as exc:
+                log.exception("analyze: article %s (%s) failed", article.id, article.path)
+                batch.skipped.append(skipped_from(AnalysisFailed(
+                    article.path, f"analysis of article {article.id} failed ({type(exc).__name__}: {exc})")))
+                batch.shingles.pop(article.id, None)
+        return out
 
     def step_embed(self, batch: Batch) -> None:
         texts: list[str] = []
@@ -226,13 +275,21 @@ class Pipeline:
     def analysis(self, story_ids: Sequence[str] | None = None, skipped: Sequence[Skipped] = ()) -> Analysis:
         ids = list(story_ids) if story_ids is not None else [s.id for s in self.store.stories()]
         built = []
+        failed: list[Skipped] = []
         for done, story_id in enumerate(ids, start=1):
-            built.append(self.story(story_id))
+            try:  # the failure boundary of one story's build: the others are still written
+                built.append(self.story(story_id))
+            except StoryNotFound:
+                raise
+            except Exception as exc:
+                log.exception("stories: building story %s failed", story_id)
+                error = StoryFailed(f"building story {story_id} failed ({type(exc).__name__}: {exc})")
+                failed.append(Skipped(path=f"story {story_id}", reason=error.message, code=error.code))
             self.progress("stories", done, len(ids))
         built.sort(key=lambda s: -len(s.article_ids))  # the most covered story first
         article_ids = [a for s in built for a in s.article_ids]
         return Analysis(articles=tuple(self.store.articles(article_ids)), stories=tuple(built),
-                        skipped=tuple(skipped))
+                        skipped=(*skipped, *failed))
 
 
 def story_quotes(articles: Sequence[Article], entities: Sequence[Any]) -> list[Quote]:
