@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, BinaryIO
 
 import numpy as np
 
-from . import align, dedup, embed, nlp, stories, summarize
+from . import align, dedup, embed, faults, nlp, stories, summarize
 from .analyze import analyze_articles
 from .analyze.entities import entity_for, fold, resolve
 from .clean import clean_documents
@@ -186,21 +186,53 @@ class Pipeline:
             batch.vectors[article_id] = embed.normalise(lead.mean(axis=0))
 
     def step_store(self, batch: Batch) -> None:
+        # each article with its shingles, names and story-key counts in one transaction: never half stored
+        stored: list[Article] = []
         for done, article in enumerate(batch.articles, start=1):
-            self.store.add_article(article, batch.shingles[article.id], batch.vectors[article.id],
-                                   batch.claim_vectors[article.id])
+            article_id = self.store.add_article(article, batch.shingles[article.id], batch.vectors[article.id],
+                                                batch.claim_vectors[article.id], keys=stories.story_keys(article))
+            if article_id is None:  # a concurrent run stored the same text first
+                batch.unchanged.append(self.store.article_id_for_hash(article.content_hash) or article.id)
+            elif article_id != article.id:  # a concurrent run took the id: stored as id~N
+                stored.append(replace(article, id=article_id,
+                                      origin=article_id if article.origin == article.id else article.origin))
+            else:
+                stored.append(article)
             self.progress("store", done, len(batch.articles))
+            faults.point("store", done)
+        batch.articles = stored
 
     def step_stories(self, batch: Batch) -> None:
-        # the whole batch counts towards how rare a name is before any article is placed
-        for article in batch.articles:
-            self.store.count_keys(stories.story_keys(article))
-        for article in batch.articles:
-            placement = stories.place(article, batch.vectors[article.id], self.store, self.options)
-            if placement.story_id not in batch.stories:
-                batch.stories.append(placement.story_id)
-        batch.stories = stories.consolidate(batch.stories, self.store, self.options)
-        for article_id in batch.unchanged:
+        """Place every unplaced article, oldest first, then consolidate the stories placed into.
+
+        Each placement and each story's consolidation is one transaction holding the writer lock, and
+        the work left is read from the store, not from this batch: articles a stopped run stored but did
+        not place, or stories it did not consolidate, are finished here; concurrent runs share the work.
+        """
+        placed = 0
+        while True:
+            with self.store.transaction():
+                article_id = self.store.next_unplaced()
+                if article_id is None:
+                    break
+                article = self.store.articles([article_id])[0]
+                placement = stories.place(article, self.store.article_vector(article_id), self.store, self.options)
+                faults.point("placing", placed + 1)  # inside the transaction: a kill here must undo the placement
+                self.store.mark_pending(placement.story_id)
+            placed += 1
+            self.progress("place", placed, max(placed, len(batch.articles)))
+            faults.point("place", placed)
+        consolidated = 0
+        while True:
+            with self.store.transaction():
+                story_id = self.store.next_pending()
+                if story_id is None:
+                    break
+                stories.consolidate_one(story_id, self.store, self.options)
+                self.store.clear_pending(story_id)
+            consolidated += 1
+            faults.point("consolidate", consolidated)
+        for article_id in [a.id for a in batch.articles] + batch.unchanged:
             story_id = self.store.story_of(article_id)
             if story_id and story_id not in batch.stories:
                 batch.stories.append(story_id)
@@ -213,6 +245,7 @@ class Pipeline:
         batch = Batch(inputs=inputs, stdin=stdin, raw=list(documents), skipped=list(skipped))
         for number, name in enumerate(self.ARTICLE_STEPS, start=1):
             log.debug("%s: start", name)
+            faults.point("step", name)
             self.progress(f"step {number}/{len(self.ARTICLE_STEPS)}: {name}", 0, 1)
             getattr(self, f"step_{name}")(batch)
             self.progress(f"step {number}/{len(self.ARTICLE_STEPS)}: {name}", 1, 1)
