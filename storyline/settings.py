@@ -35,6 +35,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("summary_sentences", 8, "most sentences in a story briefing"),
     Setting("progress", True, "show a progress bar when writing to a terminal"),
     Setting("max_upload_bytes", 20_000_000, "largest request body the web app accepts (uploads, pasted text)"),
+    Setting("workers", 0, "processes for per-article work (read, parse, analyse, embed): 0 one per core, "
+            "1 everything in one process"),
+    Setting("engine", "local", "where per-article work runs: 'local' (worker processes on this machine) or "
+            "'ray' (a Ray cluster at RAY_ADDRESS, or a local one started for the run)"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -57,6 +61,8 @@ class Options:
     summary_sentences: int = _BY_NAME["summary_sentences"].default
     progress: bool = _BY_NAME["progress"].default
     max_upload_bytes: int = _BY_NAME["max_upload_bytes"].default
+    workers: int = _BY_NAME["workers"].default
+    engine: str = _BY_NAME["engine"].default
 
     def with_(self, **changes: Any) -> Options:
         unknown = set(changes) - set(_BY_NAME)
