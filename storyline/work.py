@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 
 from . import embed, engine, nlp
@@ -10,15 +12,34 @@ from .ingest import read_item
 from .model import Article, RawDocument, Skipped
 from .settings import Options
 
+log = logging.getLogger(__name__)
+
 
 def read(options: Options, item: str) -> tuple[list[RawDocument], list[Skipped]]:
     """Read one file or URL (HTML extraction included)."""
     return read_item(item, options)
 
 
-def analyse(options: Options, articles: list[Article]) -> list[Article]:
-    """Parse each article once and run every analysis component on the parse."""
-    return analyze_articles(articles, nlp.load(options.spacy_model))
+def analyse(options: Options, articles: list[Article]) -> list[Article | str]:
+    """Each article analysed, or why its analysis raised: the failure boundary of one article.
+
+    A chunk that raises is redone one article at a time, so one bad article costs only itself.
+    """
+    model = nlp.load(options.spacy_model)
+    part_chars = min(options.nlp_part_chars, model.max_length)
+    if len(articles) > 1:
+        try:
+            return list(analyze_articles(articles, model, part_chars=part_chars))
+        except Exception:
+            log.warning("analyze: a chunk of %d articles failed; analysing them one by one", len(articles))
+    out: list[Article | str] = []
+    for article in articles:
+        try:
+            out.extend(analyze_articles([article], model, part_chars=part_chars))
+        except Exception as exc:
+            log.exception("analyze: article %s (%s) failed", article.id, article.path)
+            out.append(f"{type(exc).__name__}: {exc}")
+    return out
 
 
 def vectors(options: Options, articles: list[Article]) -> list[tuple[np.ndarray, np.ndarray]]:
