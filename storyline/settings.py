@@ -50,6 +50,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("token", "",
             "secret the web app asks of every request (?token=, a cookie, or Authorization: Bearer); "
             "required when serving beyond this machine"),
+    Setting("workers", 0, "processes for per-article work (read, parse, analyse, embed): 0 one per core, "
+            "1 everything in one process"),
+    Setting("engine", "local", "where per-article work runs: 'local' (worker processes on this machine) or "
+            "'ray' (a Ray cluster at RAY_ADDRESS, or a local one started for the run)"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -78,6 +82,8 @@ class Options:
     fetch_allow: str = _BY_NAME["fetch_allow"].default
     allowed_hosts: str = _BY_NAME["allowed_hosts"].default
     token: str = _BY_NAME["token"].default
+    workers: int = _BY_NAME["workers"].default
+    engine: str = _BY_NAME["engine"].default
 
     def with_(self, **changes: Any) -> Options:
         unknown = set(changes) - set(_BY_NAME)
