@@ -9,7 +9,7 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
-from . import align, dedup, embed, nlp, stories, summarize
+from . import align, dedup, embed, history, nlp, stories, summarize
 from .analyze import analyze_articles
 from .analyze.entities import entity_for, fold, resolve
 from .clean import clean_documents
@@ -18,6 +18,7 @@ from .ingest import read_inputs, skipped_from
 from .model import Analysis, Article, CleanDocument, IngestReport, Quote, RawDocument, Skipped, Story
 from .settings import Options
 from .store import Store
+from .store_watch import HistoryStore
 
 log = logging.getLogger(__name__)
 
@@ -156,7 +157,12 @@ class Pipeline:
             if story_id and story_id not in batch.stories:
                 batch.stories.append(story_id)
 
-    ARTICLE_STEPS: tuple[str, ...] = ("ingest", "clean", "dedup", "analyze", "embed", "store", "stories")
+    def step_history(self, batch: Batch) -> None:
+        """A new version, with what changed, for each story an article joined or left."""
+        if self.options.story_history:
+            history.record(batch.stories, self.story, self.store)
+
+    ARTICLE_STEPS: tuple[str, ...] = ("ingest", "clean", "dedup", "analyze", "embed", "store", "stories", "history")
 
     def ingest(self, inputs: Sequence[str], stdin: BinaryIO | None = None,
                documents: Sequence[RawDocument] = (), skipped: Sequence[Skipped] = ()) -> IngestReport:
@@ -188,7 +194,7 @@ class Pipeline:
         summary = summarize.briefing(claims, articles, self.options.summary_sentences)
         return Story(id=story_id, title=_story_title(articles, row.title, self.store), article_ids=tuple(ids),
                      entities=tuple(entities), quotes=tuple(quotes), events=tuple(events), claims=tuple(claims),
-                     summary=tuple(summary))
+                     summary=tuple(summary), changes=tuple(HistoryStore(self.store).changes(story_id)))
 
     def analysis(self, story_ids: Sequence[str] | None = None, skipped: Sequence[Skipped] = ()) -> Analysis:
         ids = list(story_ids) if story_ids is not None else [s.id for s in self.store.stories()]
@@ -235,6 +241,8 @@ def analyze(inputs: Sequence[str], options: Options | None = None, db: str = ":m
     from .settings import load_options
 
     options = options or load_options()
+    if db == ":memory:":
+        options = options.with_(story_history=False)  # a one-off run has no earlier version to compare with
     store = Store.open(db)
     try:
         pipeline = Pipeline(options, store, progress)

@@ -35,6 +35,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("summary_sentences", 8, "most sentences in a story briefing"),
     Setting("progress", True, "show a progress bar when writing to a terminal"),
     Setting("max_upload_bytes", 20_000_000, "largest request body the web app accepts (uploads, pasted text)"),
+    Setting("story_history", True, "keep a version of each story per ingest that changes it, with what changed"),
+    Setting("watch_every", 600.0, "seconds between two polls of the same watched source"),
+    Setting("watch_host_spacing", 2.0, "least seconds between two requests to the same host while watching"),
+    Setting("watch_max_backoff", 21600.0, "longest wait in seconds after repeated errors from a watched source"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -57,6 +61,10 @@ class Options:
     summary_sentences: int = _BY_NAME["summary_sentences"].default
     progress: bool = _BY_NAME["progress"].default
     max_upload_bytes: int = _BY_NAME["max_upload_bytes"].default
+    story_history: bool = _BY_NAME["story_history"].default
+    watch_every: float = _BY_NAME["watch_every"].default
+    watch_host_spacing: float = _BY_NAME["watch_host_spacing"].default
+    watch_max_backoff: float = _BY_NAME["watch_max_backoff"].default
 
     def with_(self, **changes: Any) -> Options:
         unknown = set(changes) - set(_BY_NAME)
