@@ -13,7 +13,6 @@ from .pipeline import Pipeline, Progress
 from .pipeline import analyze as _analyze
 from .settings import Options, load_options
 from .store import Store, StoryRow
-from .store_watch import HistoryStore
 
 if TYPE_CHECKING:
     from .watch import PollResult
@@ -95,7 +94,7 @@ def changed_stories(db: str, since: str) -> list[tuple[StoryRow, str]]:
     store = Store.open(db)
     try:
         rows = []
-        for story_id, at in HistoryStore(store).changed_since(since):
+        for story_id, at in store.stories_changed_since(since):
             try:
                 rows.append((store.story(story_id), at))
             except StoryNotFound:

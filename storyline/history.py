@@ -9,7 +9,7 @@ from typing import Any
 
 from .model import Article, Story, StoryChange
 from .store import Store
-from .store_watch import HistoryStore, now
+from .store.codec import now
 
 log = logging.getLogger(__name__)
 
@@ -118,19 +118,18 @@ def diff(before: dict[str, Any] | None, after: dict[str, Any], version: int, at:
 
 def record(story_ids: Sequence[str], build: Callable[[str], Story], store: Store) -> dict[str, list[StoryChange]]:
     """A new version for each story whose articles changed since its last version, with its changes."""
-    history = HistoryStore(store)
     recorded: dict[str, list[StoryChange]] = {}
     for story_id in story_ids:
         ids = store.story_article_ids(story_id)
         if not ids:
             continue
-        version, before = history.last_snapshot(story_id)
+        version, before = store.story_last_snapshot(story_id)
         if before is not None and set(before["articles"]) == set(ids):
             continue  # nothing joined or left: same claims, no new version
         story = build(story_id)
         after = snapshot(story, store.articles(ids))
         changes = diff(before, after, version + 1, now())
-        history.add_version(story_id, after, changes)
+        store.add_story_version(story_id, after, changes)
         recorded[story_id] = changes
         log.info("history: %s version %d, %d changes", story_id, version + 1, len(changes))
     return recorded

@@ -18,7 +18,6 @@ from .ingest import read_inputs, skipped_from
 from .model import Analysis, Article, CleanDocument, IngestReport, Quote, RawDocument, Skipped, Story
 from .settings import Options
 from .store import Store
-from .store_watch import HistoryStore
 
 log = logging.getLogger(__name__)
 
@@ -194,7 +193,7 @@ class Pipeline:
         summary = summarize.briefing(claims, articles, self.options.summary_sentences)
         return Story(id=story_id, title=_story_title(articles, row.title, self.store), article_ids=tuple(ids),
                      entities=tuple(entities), quotes=tuple(quotes), events=tuple(events), claims=tuple(claims),
-                     summary=tuple(summary), changes=tuple(HistoryStore(self.store).changes(story_id)))
+                     summary=tuple(summary), changes=tuple(self.store.story_changes(story_id)))
 
     def analysis(self, story_ids: Sequence[str] | None = None, skipped: Sequence[Skipped] = ()) -> Analysis:
         ids = list(story_ids) if story_ids is not None else [s.id for s in self.store.stories()]

@@ -27,8 +27,7 @@ from .ingest.urls import fetch_conditional, is_url, read_fetched
 from .model import RawDocument, Skipped
 from .pipeline import Pipeline
 from .settings import Options
-from .store import Store
-from .store_watch import SourceState, WatchStore
+from .store import SourceState, Store
 
 log = logging.getLogger(__name__)
 
@@ -164,7 +163,6 @@ class Watcher:
         self.stop = stop or threading.Event()
         self.lock = lock or threading.Lock()  # the store has one writer: a server shares its ingest lock
         self.pipeline = Pipeline(options, store)
-        self.state = WatchStore(store)
         self.last_request: dict[str, float] = {}
 
     def run(self, once: bool = False) -> list[PollResult]:
@@ -191,7 +189,7 @@ class Watcher:
     # --- URLs -------------------------------------------------------------------------------
 
     def poll_url(self, url: str) -> PollResult:
-        state = self.state.state(url)
+        state = self.store.watch_state(url)
         now = datetime.now(UTC)
         if state.retry_at and state.retry_at > _iso(now):
             return PollResult(url, "waiting", retry_at=state.retry_at)
@@ -206,14 +204,14 @@ class Watcher:
                         last_poll=_iso(now), last_status=str(fetched.status), last_error=None, failures=0,
                         retry_at=None, polls=state.polls + 1)
         if fetched.status == 304:
-            self.state.save_state(replace(state, last_seconds=fetch_seconds))
+            self.store.save_watch_state(replace(state, last_seconds=fetch_seconds))
             return PollResult(url, "not_modified", 304, fetch_seconds=fetch_seconds, seconds=fetch_seconds)
         try:
             docs, errors = read_fetched(url, fetched, self.options)
         except InputError as error:
             return self._failed(state, error, started)
         keyed = {item_key(d, fetched.url): d for d in docs}
-        known = self.state.seen(url, keyed)
+        known = self.store.seen_items(url, keyed)
         fresh = {k: d for k, d in keyed.items() if k not in known}
         # item-level problems (an entry without text) are reported once, on the first poll, not every time
         skipped = [skipped_from(e) for e in errors] if state.polls == 1 else []
@@ -221,9 +219,9 @@ class Watcher:
         stories: tuple[str, ...] = ()
         if fresh or skipped:
             added, stories = self._ingest([], list(fresh.values()), skipped)
-            self.state.mark_seen(url, ((k, None) for k in fresh))
+            self.store.mark_items_seen(url, ((k, None) for k in fresh))
         seconds = time.perf_counter() - started
-        self.state.save_state(replace(state, items=state.items + len(fresh), added=state.added + len(added),
+        self.store.save_watch_state(replace(state, items=state.items + len(fresh), added=state.added + len(added),
                                       last_seconds=seconds))
         return PollResult(url, "new" if fresh else "unchanged", fetched.status, items=len(docs), new=len(fresh),
                           added=added, stories=stories, fetch_seconds=fetch_seconds, seconds=seconds)
@@ -247,7 +245,7 @@ class Watcher:
         retry_at = _iso(now + timedelta(seconds=delay))
         status = str(error.status) if isinstance(error, HttpStatus) else "error"
         seconds = time.perf_counter() - started
-        self.state.save_state(replace(state, last_poll=_iso(now), last_status=status, last_error=str(error),
+        self.store.save_watch_state(replace(state, last_poll=_iso(now), last_status=status, last_error=str(error),
                                       failures=failures, retry_at=retry_at, polls=state.polls + 1,
                                       errors=state.errors + 1, last_seconds=seconds))
         log.info("watch: %s failed (%s); retry after %s", state.source, error, retry_at)
@@ -259,7 +257,7 @@ class Watcher:
     def poll_folder(self, source: WatchSource) -> PollResult:
         started = time.perf_counter()
         root = Path(source.location)
-        state = self.state.state(source.location)
+        state = self.store.watch_state(source.location)
         now = _iso(datetime.now(UTC))
         if not root.exists():
             error = MissingPath(source.location, "watched folder is gone")
@@ -272,15 +270,15 @@ class Watcher:
             info = file.stat()
             # a file rewritten in place is a new item: its size or modification time changed
             keyed[f"file:{file}:{info.st_size}:{info.st_mtime_ns}"] = str(file)
-        known = self.state.seen(source.location, keyed)
+        known = self.store.seen_items(source.location, keyed)
         fresh = {k: p for k, p in keyed.items() if k not in known}
         added: tuple[str, ...] = ()
         stories: tuple[str, ...] = ()
         if fresh:
             added, stories = self._ingest(list(fresh.values()), [], [])
-            self.state.mark_seen(source.location, ((k, None) for k in fresh))
+            self.store.mark_items_seen(source.location, ((k, None) for k in fresh))
         seconds = time.perf_counter() - started
-        self.state.save_state(replace(state, last_poll=now, last_status="ok", last_error=None, failures=0,
+        self.store.save_watch_state(replace(state, last_poll=now, last_status="ok", last_error=None, failures=0,
                                       retry_at=None, polls=state.polls + 1, items=state.items + len(fresh),
                                       added=state.added + len(added), last_seconds=seconds))
         return PollResult(source.location, "new" if fresh else "unchanged", items=len(files), new=len(fresh),

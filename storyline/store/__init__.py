@@ -14,15 +14,17 @@ from pathlib import Path
 from ..errors import StoreError
 from .articles import Articles
 from .connection import sqlite_path
+from .history import StoryHistory
 from .keys import Keys
 from .schema import MIGRATIONS, Schema
 from .skipped import SkippedInputs
 from .stories import Stories, StoryRow
+from .watch import SourceState, WatchState
 
-__all__ = ["MIGRATIONS", "Store", "StoryRow", "sqlite_path"]
+__all__ = ["MIGRATIONS", "SourceState", "Store", "StoryRow", "sqlite_path"]
 
 
-class Store(Schema, Articles, Stories, Keys, SkippedInputs):
+class Store(Schema, Articles, Stories, Keys, SkippedInputs, WatchState, StoryHistory):
     @classmethod
     def open(cls, url: str = ":memory:") -> Store:
         path = sqlite_path(url)

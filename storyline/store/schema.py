@@ -77,6 +77,28 @@ def _m005_counters(db: sqlite3.Connection) -> None:
     db.execute("INSERT INTO counters SELECT 'story', COALESCE(MAX(seq), 0) FROM stories")
 
 
+def _m006_watch_sources(db: sqlite3.Connection) -> None:
+    db.execute("""CREATE TABLE watch_sources (
+        source TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, final_url TEXT, last_poll TEXT,
+        last_status TEXT, last_error TEXT, failures INTEGER NOT NULL DEFAULT 0, retry_at TEXT,
+        polls INTEGER NOT NULL DEFAULT 0, items INTEGER NOT NULL DEFAULT 0, added INTEGER NOT NULL DEFAULT 0,
+        errors INTEGER NOT NULL DEFAULT 0, last_seconds REAL)""")
+    db.execute("""CREATE TABLE watch_items (
+        source TEXT NOT NULL, key TEXT NOT NULL, article_id TEXT, seen_at TEXT NOT NULL,
+        PRIMARY KEY (source, key))""")
+
+
+def _m007_story_history(db: sqlite3.Connection) -> None:
+    # one compact snapshot per story version: article ids and each claim's status, origins and sources
+    db.execute("""CREATE TABLE story_versions (
+        story_id TEXT NOT NULL, version INTEGER NOT NULL, at TEXT NOT NULL, snapshot TEXT NOT NULL,
+        PRIMARY KEY (story_id, version))""")
+    db.execute("""CREATE TABLE story_changes (
+        story_id TEXT NOT NULL, version INTEGER NOT NULL, n INTEGER NOT NULL, at TEXT NOT NULL,
+        kind TEXT NOT NULL, change TEXT NOT NULL, PRIMARY KEY (story_id, version, n))""")
+    db.execute("CREATE INDEX story_changes_at ON story_changes(at)")
+
+
 # Named migrations, applied in order and recorded; never edit one that has shipped, add another.
 MIGRATIONS: tuple[tuple[str, Callable[[sqlite3.Connection], None]], ...] = (
     ("001_initial", _m001_initial),
@@ -84,6 +106,8 @@ MIGRATIONS: tuple[tuple[str, Callable[[sqlite3.Connection], None]], ...] = (
     ("003_article_names", _m003_article_names),
     ("004_sequence_indexes", _m004_sequence_indexes),
     ("005_counters", _m005_counters),
+    ("006_watch_sources", _m006_watch_sources),
+    ("007_story_history", _m007_story_history),
 )
 
 
