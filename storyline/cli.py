@@ -40,6 +40,7 @@ SOURCES is a text file with one feed/page URL or folder per line (# comments) or
 exit codes with --once: 0 every source answered, 1 some failed or are backing off"""
 SERVE_EXAMPLES = """examples:
   storyline serve --db storyline.db            # http://127.0.0.1:8750, this machine only
+  storyline serve --db storyline.db --watch feeds.txt   # and poll feeds; status at /watch
   storyline serve --db storyline.db --port 9000"""
 SHOW_EXAMPLES = """examples:
   storyline show s1 --db storyline.db --format md
@@ -98,6 +99,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--db", default="storyline.db", metavar="URL")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, default=8750)
+    p.add_argument("--watch", metavar="SOURCES", help="also poll the feeds, pages and folders SOURCES lists "
+                                                       "(as `storyline watch` does); status at /watch")
     return parser
 
 
@@ -242,7 +245,7 @@ def _run(args: argparse.Namespace) -> int:
         from .web import serve
 
         print(f"storyline: serving {args.db} on http://{args.host}:{args.port}", file=sys.stderr)
-        serve(db=args.db, host=args.host, port=args.port)
+        serve(db=args.db, host=args.host, port=args.port, watch=args.watch)
         return EXIT_OK
     raise AssertionError(args.command)
 

@@ -19,7 +19,8 @@ _STATUS_WORDS = {"corroborated": "corroborated", "single_source": "single source
 def snapshot(story: Story, articles: Sequence[Article]) -> dict[str, Any]:
     """What a later version is compared with: each article's outlet and title, each claim's status and sources."""
     return {
-        "articles": {a.id: {"outlet": a.source, "title": a.title or ""} for a in articles if a.id in story.article_ids},
+        "articles": {a.id: {"outlet": a.source, "title": a.title or "", "origin": a.origin}
+                     for a in articles if a.id in story.article_ids},
         "claims": [{"id": c.id, "text": c.text, "status": c.status, "origins": list(c.origins),
                     "conflicts": list(c.conflicts_with), "sources": [[a, t] for a, t in c.sources]}
                    for c in story.claims],
@@ -79,6 +80,7 @@ def diff(before: dict[str, Any] | None, after: dict[str, Any], version: int, at:
                                                 f"{_quote(text)}"))
             continue
         old = old_claims[overlap.most_common(1)[0][0]]
+        common["earlier_outlets"] = tuple(dict.fromkeys(outlet(o) for o in old["origins"]))
         gained = [o for o in claim["origins"] if o not in old["origins"]]
         gained_outlets = tuple(dict.fromkeys(outlet(o) for o in gained))
         if status != old["status"]:
@@ -92,7 +94,10 @@ def diff(before: dict[str, Any] | None, after: dict[str, Any], version: int, at:
                 kind = "disputed"
                 # who brought the disagreement: the new articles on either side, else the other side
                 rivals = [a for cid in claim["conflicts"] for a, _ in by_id.get(cid, {}).get("sources", [])]
-                fresh = [a for a in [*rivals, *(a for a, _ in sources)] if a in new_articles] or rivals
+                # a new copy of an origin the claim already had agrees with it; a new origin on its side differs
+                newcomers = [a for a, _ in sources if a in new_articles
+                             and articles[a].get("origin", a) not in old["origins"]]
+                fresh = [a for a in rivals if a in new_articles] or newcomers or rivals
                 outlets = tuple(dict.fromkeys(outlet(a) for a in fresh))
                 ids = tuple(dict.fromkeys(fresh))
                 line = (f"Now disputed: {_names(outlets)} contradict{'s' * (len(outlets) == 1)} "

@@ -175,6 +175,7 @@ class StoryChange:
     after: str | None = None  # status after
     outlets: tuple[str, ...] = ()  # the outlets that brought the change (joined, confirmed, contradicted)
     article_ids: tuple[str, ...] = ()
+    earlier_outlets: tuple[str, ...] = ()  # for a status change: the outlets that asserted the claim before it
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,8 @@ def story_dict(story: Story) -> dict[str, Any]:
 def change_dict(change: StoryChange) -> dict[str, Any]:
     return {"version": change.version, "at": change.at, "kind": change.kind, "text": change.text,
             "claim_id": change.claim_id, "claim": change.claim, "before": change.before, "after": change.after,
-            "outlets": list(change.outlets), "article_ids": list(change.article_ids)}
+            "outlets": list(change.outlets), "article_ids": list(change.article_ids),
+            "earlier_outlets": list(change.earlier_outlets)}
 
 
 def to_dict(analysis: Analysis) -> dict[str, Any]:

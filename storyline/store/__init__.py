@@ -14,6 +14,7 @@ from pathlib import Path
 from ..errors import StoreError
 from .articles import Articles
 from .connection import sqlite_path
+from .follow import Following
 from .history import StoryHistory
 from .keys import Keys
 from .schema import MIGRATIONS, Schema
@@ -24,7 +25,7 @@ from .watch import SourceState, WatchState
 __all__ = ["MIGRATIONS", "SourceState", "Store", "StoryRow", "sqlite_path"]
 
 
-class Store(Schema, Articles, Stories, Keys, SkippedInputs, WatchState, StoryHistory):
+class Store(Schema, Articles, Stories, Keys, SkippedInputs, WatchState, StoryHistory, Following):
     @classmethod
     def open(cls, url: str = ":memory:") -> Store:
         path = sqlite_path(url)

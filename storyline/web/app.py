@@ -28,6 +28,7 @@ from ..report.json import article_dict, story_dict
 from ..report.views import story_view
 from ..settings import Options, load_options
 from ..store import Store
+from . import follow
 
 log = logging.getLogger(__name__)
 _SAFE_NAME = re.compile(r"[^\w.\-]+")
@@ -80,7 +81,7 @@ class _BodyLimit(BaseHTTPMiddleware):
         return await call_next(request)
 
 
-def create_app(db: str, options: Options | None = None) -> FastAPI:
+def create_app(db: str, options: Options | None = None, watch: str | None = None) -> FastAPI:
     options = options or load_options()
     Store.open(db).close()  # create and migrate once, before any request
     app = FastAPI(title="storyline", version="1", description="Stories, claims and their corroboration, over a store.")
@@ -163,9 +164,10 @@ def create_app(db: str, options: Options | None = None) -> FastAPI:
                     person=person, **filters())
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
-    def story_page(story_id: str) -> HTMLResponse:
+    def story_page(story_id: str, since: str = "") -> HTMLResponse:
         analysis = build_story(story_id)
-        return page("story_page.html.j2", analysis=analysis, v=story_view(analysis, analysis.stories[0]))
+        return page("story_page.html.j2", analysis=analysis, v=story_view(analysis, analysis.stories[0]),
+                    h=follow.history_context(analysis.stories[0], since))
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(article_id: str) -> HTMLResponse:
@@ -302,6 +304,12 @@ def create_app(db: str, options: Options | None = None) -> FastAPI:
         threading.Thread(target=run, daemon=True).start()
         return job
 
+    # following, exports, feeds and the watch loop (storyline serve --watch SOURCES) live in follow.py
+    watcher = follow.WatchThread(watch, db, options, lock) if watch else None
+    app.include_router(follow.router(db, options, templates, watcher, build_story))
+    if watcher is not None:
+        app.router.on_startup.append(watcher.start)
+        app.router.on_shutdown.append(watcher.stop.set)
     return app
 
 
@@ -352,7 +360,8 @@ def marked_paragraphs(article: Article, statuses: dict[str, tuple[str, str]]) ->
     return [p for p in paragraphs if p]
 
 
-def serve(db: str, host: str = "127.0.0.1", port: int = 8750, options: Options | None = None) -> None:
+def serve(db: str, host: str = "127.0.0.1", port: int = 8750, options: Options | None = None,
+          watch: str | None = None) -> None:
     import uvicorn
 
-    uvicorn.run(create_app(db, options), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(db, options, watch=watch), host=host, port=port, log_level="warning")
