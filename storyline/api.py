@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from . import report
 from .errors import StoryNotFound
-from .model import Analysis, IngestReport, RawDocument, Skipped
+from .model import Analysis, CheckReport, IngestReport, RawDocument, Skipped
 from .pipeline import Pipeline, Progress
 from .pipeline import analyze as _analyze
 from .settings import Options, load_options
@@ -65,6 +65,21 @@ def show(story_id: str, *, db: str, options: Options | None = None) -> Analysis:
     try:
         pipeline = Pipeline(options or load_options(), store)
         return pipeline.analysis([story_id], skipped=())
+    finally:
+        store.close()
+
+
+def check(*, db: str, repair: bool = True, options: Options | None = None) -> CheckReport:
+    """Verify a store (database integrity, every article placed, counts consistent) and repair what it can.
+
+    Repairs by default: places articles a stopped run left unplaced, consolidates, rebuilds stories
+    whose size is wrong, recounts story keys, rebuilds the search index. repair=False only reports.
+    """
+    from .check import check as _check
+
+    store = Store.open(db)
+    try:
+        return _check(store, options or load_options(), repair=repair)
     finally:
         store.close()
 

@@ -40,8 +40,12 @@ SOURCES is a text file with one feed/page URL or folder per line (# comments) or
 exit codes with --once: 0 every source answered, 1 some failed or are backing off"""
 SERVE_EXAMPLES = """examples:
   storyline serve --db storyline.db            # http://127.0.0.1:8750, this machine only
+  storyline serve --db storyline.db --port 9000
   storyline serve --db storyline.db --watch feeds.txt   # and poll feeds; status at /watch
-  storyline serve --db storyline.db --port 9000"""
+  storyline serve --db storyline.db --host 0.0.0.0 --token auto   # the network: a token is required"""
+CHECK_EXAMPLES = """examples:
+  storyline check --db storyline.db             # verify and repair (exit 0 when the store is sound after it)
+  storyline check --db storyline.db --no-repair # only report (exit 1 when anything is wrong)"""
 SHOW_EXAMPLES = """examples:
   storyline show s1 --db storyline.db --format md
   storyline show s1 --db storyline.db --format html -o s1.html"""
@@ -76,7 +80,8 @@ def _parser() -> argparse.ArgumentParser:
 
     p = command("ingest", "add inputs to a persistent store; new articles join stories or start them", INGEST_EXAMPLES)
     p.add_argument("inputs", nargs="+", metavar="INPUT")
-    p.add_argument("--db", required=True, metavar="URL", help="SQLite file (or sqlite:///path)")
+    p.add_argument("--db", required=True, metavar="URL",
+                   help="SQLite file (or sqlite:///path) or postgresql://user@host:port/dbname")
 
     p = command("stories", "list the stories in a store", STORIES_EXAMPLES)
     p.add_argument("--db", required=True, metavar="URL")
@@ -95,10 +100,18 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="FILE")
 
 
+    p = command("check", "verify a store's integrity and invariants (every article in a story, counts consistent)"
+                         " and repair what can be", CHECK_EXAMPLES)
+    p.add_argument("--db", required=True, metavar="URL")
+    p.add_argument("--no-repair", action="store_true", help="only report; change nothing")
+
     p = command("serve", "web app and JSON API (OpenAPI at /docs) over a store", SERVE_EXAMPLES)
     p.add_argument("--db", default="storyline.db", metavar="URL")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, default=8750)
+    p.add_argument("--token", default=None, metavar="SECRET",
+                   help="secret every request must carry (default: setting token, STORYLINE_TOKEN); "
+                        "'auto' makes one and prints the address with it; required beyond 127.0.0.1")
     p.add_argument("--watch", metavar="SOURCES", help="also poll the feeds, pages and folders SOURCES lists "
                                                        "(as `storyline watch` does); status at /watch")
     return parser
@@ -197,13 +210,23 @@ def _watch(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     _configure_logging(args.verbose, args.quiet)
+    if args.command != "serve":  # the server has its own graceful shutdown
+        signal.signal(signal.SIGTERM, _interrupt)
     try:
         return _run(args)
     except StorylineError as error:
         print(f"storyline: {error}", file=sys.stderr)
         return EXIT_NOTHING
     except KeyboardInterrupt:
+        # every write is one transaction, rolled back here if it was open: what is stored is whole
+        print("storyline: interrupted; stored work is kept, run the same command again to finish it",
+              file=sys.stderr)
         return 130
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    """SIGTERM stops like Ctrl-C: at the current statement, with the open transaction rolled back."""
+    raise KeyboardInterrupt
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -241,11 +264,25 @@ def _run(args: argparse.Namespace) -> int:
         analysis = api.show(args.story_id, db=args.db)
         _write(api.render(analysis, args.format), args.output)
         return EXIT_OK
+    if args.command == "check":
+        result = api.check(db=args.db, repair=not args.no_repair)
+        for problem in result.problems:
+            print(f"storyline: problem: {problem}", file=sys.stderr)
+        for done in result.repaired:
+            print(f"storyline: repaired: {done}", file=sys.stderr)
+        print(f"storyline: {result.articles} articles, {result.stories} stories; "
+              + ("ok" if result.ok else "problems remain"), file=sys.stderr)
+        return EXIT_OK if result.ok else EXIT_SOME_SKIPPED
     if args.command == "serve":
-        from .web import serve
+        from .settings import load_options
+        from .web import check_bind, serve
+        from .web.guard import new_token
 
-        print(f"storyline: serving {args.db} on http://{args.host}:{args.port}", file=sys.stderr)
-        serve(db=args.db, host=args.host, port=args.port, watch=args.watch)
+        options = load_options(token=new_token() if args.token == "auto" else args.token)
+        check_bind(args.host, options.token)
+        where = f"http://{args.host}:{args.port}/" + (f"?token={options.token}" if options.token else "")
+        print(f"storyline: serving {args.db} on {where}", file=sys.stderr)
+        serve(db=args.db, host=args.host, port=args.port, options=options, watch=args.watch)
         return EXIT_OK
     raise AssertionError(args.command)
 

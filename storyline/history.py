@@ -131,7 +131,11 @@ def record(story_ids: Sequence[str], build: Callable[[str], Story], store: Store
         version, before = store.story_last_snapshot(story_id)
         if before is not None and set(before["articles"]) == set(ids):
             continue  # nothing joined or left: same claims, no new version
-        story = build(story_id)
+        try:
+            story = build(story_id)
+        except Exception:  # one story's history must not fail the ingest that stored its articles
+            log.exception("history: building story %s failed; no version recorded", story_id)
+            continue
         after = snapshot(story, store.articles(ids))
         changes = diff(before, after, version + 1, now())
         store.add_story_version(story_id, after, changes)

@@ -212,6 +212,20 @@ class IngestReport:
 
 
 @dataclass(frozen=True)
+class CheckReport:
+    """What `storyline check` found in a store and what it repaired."""
+
+    articles: int = 0
+    stories: int = 0
+    problems: tuple[str, ...] = ()  # each a one-line finding, e.g. "3 articles in no story"
+    repaired: tuple[str, ...] = ()  # what was done about them (empty when run without repair)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems or len(self.repaired) >= len(self.problems)
+
+
+@dataclass(frozen=True)
 class CleanDocument:
     """A document after cleaning: body text, what was removed, and metadata found."""
 

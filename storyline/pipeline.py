@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, BinaryIO
 
 import numpy as np
 
-from . import align, dedup, embed, history, nlp, stories, summarize
+from . import align, dedup, embed, faults, history, nlp, stories, summarize
 from .analyze import analyze_articles
 from .analyze.entities import entity_for, fold, resolve
 from .clean import clean_documents
-from .errors import DuplicateInput, NoText
+from .errors import AnalysisFailed, DuplicateInput, NoText, StoryFailed, StoryNotFound, TextTooLong
 from .ingest import read_inputs, skipped_from
 from .model import Analysis, Article, CleanDocument, IngestReport, Quote, RawDocument, Skipped, Story
 from .settings import Options
@@ -67,11 +67,40 @@ class Pipeline:
         batch.skipped.extend(skipped)
 
     def step_clean(self, batch: Batch) -> None:
-        for doc in clean_documents(batch.raw):
+        limit = self.options.max_article_chars
+        raw = []
+        for given in batch.raw:  # a plain text too long to be an article is not even cleaned
+            if given.text is not None and len(given.text) > limit:
+                batch.skipped.append(skipped_from(TextTooLong(
+                    given.path, f"text of {len(given.text):,} characters, more than the limit of {limit:,} "
+                                "(setting max_article_chars)", given.line)))
+            else:
+                raw.append(given)
+        for doc in self._clean_each(batch, raw):
             if not doc.text.strip():
                 batch.skipped.append(skipped_from(NoText(doc.path, "no article text left after cleaning", doc.line)))
+            elif len(doc.text) > limit:
+                batch.skipped.append(skipped_from(TextTooLong(
+                    doc.path, f"article text of {len(doc.text):,} characters, more than the limit of {limit:,} "
+                              "(setting max_article_chars)", doc.line)))
             else:
                 batch.cleaned.append(doc)
+
+    def _clean_each(self, batch: Batch, raw: Sequence[RawDocument]) -> list[CleanDocument]:
+        """The failure boundary of cleaning: one document that raises is skipped, the others are cleaned."""
+        try:
+            return clean_documents(raw)
+        except Exception:
+            log.warning("clean: the batch failed; cleaning its %d documents one by one", len(raw))
+        out = []
+        for doc in raw:
+            try:
+                out.extend(clean_documents([doc]))
+            except Exception as exc:
+                log.exception("clean: %s failed", doc.path)
+                batch.skipped.append(skipped_from(AnalysisFailed(
+                    doc.path, f"cleaning failed ({type(exc).__name__}: {exc})", doc.line)))
+        return out
 
     def step_dedup(self, batch: Batch) -> None:
         """Known articles stay as they are; copies of earlier text get that text's origin."""
@@ -117,9 +146,29 @@ class Pipeline:
         done: list[Article] = []
         chunk = 32
         for start in range(0, len(batch.articles), chunk):
-            done.extend(analyze_articles(batch.articles[start:start + chunk], self.nlp))
+            done.extend(self._analyze_each(batch, batch.articles[start:start + chunk]))
             self.progress("analyze", len(done), len(batch.articles))
         batch.articles = done
+
+    def _analyze_each(self, batch: Batch, articles: Sequence[Article]) -> list[Article]:
+        """The failure boundary of one article's analysis: a chunk that raises is redone one article at a time,
+        and an article that still raises is skipped with its id and code while the batch goes on."""
+        part_chars = min(self.options.nlp_part_chars, self.nlp.max_length)
+        if len(articles) > 1:
+            try:
+                return analyze_articles(articles, self.nlp, part_chars=part_chars)
+            except Exception:
+                log.warning("analyze: a chunk of %d articles failed; analysing them one by one", len(articles))
+        out = []
+        for article in articles:
+            try:
+                out.extend(analyze_articles([article], self.nlp, part_chars=part_chars))
+            except Exception as exc:
+                log.exception("analyze: article %s (%s) failed", article.id, article.path)
+                batch.skipped.append(skipped_from(AnalysisFailed(
+                    article.path, f"analysis of article {article.id} failed ({type(exc).__name__}: {exc})")))
+                batch.shingles.pop(article.id, None)
+        return out
 
     def step_embed(self, batch: Batch) -> None:
         texts: list[str] = []
@@ -137,21 +186,53 @@ class Pipeline:
             batch.vectors[article_id] = embed.normalise(lead.mean(axis=0))
 
     def step_store(self, batch: Batch) -> None:
+        # each article with its shingles, names and story-key counts in one transaction: never half stored
+        stored: list[Article] = []
         for done, article in enumerate(batch.articles, start=1):
-            self.store.add_article(article, batch.shingles[article.id], batch.vectors[article.id],
-                                   batch.claim_vectors[article.id])
+            article_id = self.store.add_article(article, batch.shingles[article.id], batch.vectors[article.id],
+                                                batch.claim_vectors[article.id], keys=stories.story_keys(article))
+            if article_id is None:  # a concurrent run stored the same text first
+                batch.unchanged.append(self.store.article_id_for_hash(article.content_hash) or article.id)
+            elif article_id != article.id:  # a concurrent run took the id: stored as id~N
+                stored.append(replace(article, id=article_id,
+                                      origin=article_id if article.origin == article.id else article.origin))
+            else:
+                stored.append(article)
             self.progress("store", done, len(batch.articles))
+            faults.point("store", done)
+        batch.articles = stored
 
     def step_stories(self, batch: Batch) -> None:
-        # the whole batch counts towards how rare a name is before any article is placed
-        for article in batch.articles:
-            self.store.count_keys(stories.story_keys(article))
-        for article in batch.articles:
-            placement = stories.place(article, batch.vectors[article.id], self.store, self.options)
-            if placement.story_id not in batch.stories:
-                batch.stories.append(placement.story_id)
-        batch.stories = stories.consolidate(batch.stories, self.store, self.options)
-        for article_id in batch.unchanged:
+        """Place every unplaced article, oldest first, then consolidate the stories placed into.
+
+        Each placement and each story's consolidation is one transaction holding the writer lock, and
+        the work left is read from the store, not from this batch: articles a stopped run stored but did
+        not place, or stories it did not consolidate, are finished here; concurrent runs share the work.
+        """
+        placed = 0
+        while True:
+            with self.store.transaction():
+                article_id = self.store.next_unplaced()
+                if article_id is None:
+                    break
+                article = self.store.articles([article_id])[0]
+                placement = stories.place(article, self.store.article_vector(article_id), self.store, self.options)
+                faults.point("placing", placed + 1)  # inside the transaction: a kill here must undo the placement
+                self.store.mark_pending(placement.story_id)
+            placed += 1
+            self.progress("place", placed, max(placed, len(batch.articles)))
+            faults.point("place", placed)
+        consolidated = 0
+        while True:
+            with self.store.transaction():
+                story_id = self.store.next_pending()
+                if story_id is None:
+                    break
+                stories.consolidate_one(story_id, self.store, self.options)
+                self.store.clear_pending(story_id)
+            consolidated += 1
+            faults.point("consolidate", consolidated)
+        for article_id in [a.id for a in batch.articles] + batch.unchanged:
             story_id = self.store.story_of(article_id)
             if story_id and story_id not in batch.stories:
                 batch.stories.append(story_id)
@@ -169,6 +250,7 @@ class Pipeline:
         batch = Batch(inputs=inputs, stdin=stdin, raw=list(documents), skipped=list(skipped))
         for number, name in enumerate(self.ARTICLE_STEPS, start=1):
             log.debug("%s: start", name)
+            faults.point("step", name)
             self.progress(f"step {number}/{len(self.ARTICLE_STEPS)}: {name}", 0, 1)
             getattr(self, f"step_{name}")(batch)
             self.progress(f"step {number}/{len(self.ARTICLE_STEPS)}: {name}", 1, 1)
@@ -198,13 +280,21 @@ class Pipeline:
     def analysis(self, story_ids: Sequence[str] | None = None, skipped: Sequence[Skipped] = ()) -> Analysis:
         ids = list(story_ids) if story_ids is not None else [s.id for s in self.store.stories()]
         built = []
+        failed: list[Skipped] = []
         for done, story_id in enumerate(ids, start=1):
-            built.append(self.story(story_id))
+            try:  # the failure boundary of one story's build: the others are still written
+                built.append(self.story(story_id))
+            except StoryNotFound:
+                raise
+            except Exception as exc:
+                log.exception("stories: building story %s failed", story_id)
+                error = StoryFailed(f"building story {story_id} failed ({type(exc).__name__}: {exc})")
+                failed.append(Skipped(path=f"story {story_id}", reason=error.message, code=error.code))
             self.progress("stories", done, len(ids))
         built.sort(key=lambda s: -len(s.article_ids))  # the most covered story first
         article_ids = [a for s in built for a in s.article_ids]
         return Analysis(articles=tuple(self.store.articles(article_ids)), stories=tuple(built),
-                        skipped=tuple(skipped))
+                        skipped=(*skipped, *failed))
 
 
 def story_quotes(articles: Sequence[Article], entities: Sequence[Any]) -> list[Quote]:

@@ -127,26 +127,31 @@ def consolidate(story_ids: list[str], store: Store, options: Options, small: int
     placement of a stray article can be revisited. Returns the stories that still exist.
     """
     for story_id in list(story_ids):
-        try:
-            row = store.story(story_id)
-        except StoryNotFound:
-            continue
-        if row.size > small:
-            continue
-        for article in store.articles(store.story_article_ids(story_id)):
-            vector = store.article_vector(article.id)
-            keys = story_keys(article)
-            day = article.published[:10] if article.published else None
-            candidates = [c for c in store.story_candidates(day, options.story_window_days)
-                          if c.id != story_id and c.size > row.size]
-            idf = _idf(store, keys, candidates)
-            scored = [(similarity(vector, keys, c, idf), c.id) for c in candidates]
-            best_score, best_id = max(scored) if scored else (0.0, "")
-            if best_score >= options.story_threshold:
-                store.set_story(article.id, best_id)
-                rebuild(best_id, store)
-        rebuild(story_id, store)
+        consolidate_one(story_id, store, options, small)
     return [s for s in story_ids if _exists(store, s)]
+
+
+def consolidate_one(story_id: str, store: Store, options: Options, small: int = 2) -> None:
+    """One story of consolidate(): its articles move if it is tiny and they now fit a larger story better."""
+    try:
+        row = store.story(story_id)
+    except StoryNotFound:
+        return
+    if row.size > small:
+        return
+    for article in store.articles(store.story_article_ids(story_id)):
+        vector = store.article_vector(article.id)
+        keys = story_keys(article)
+        day = article.published[:10] if article.published else None
+        candidates = [c for c in store.story_candidates(day, options.story_window_days)
+                      if c.id != story_id and c.size > row.size]
+        idf = _idf(store, keys, candidates)
+        scored = [(similarity(vector, keys, c, idf), c.id) for c in candidates]
+        best_score, best_id = max(scored) if scored else (0.0, "")
+        if best_score >= options.story_threshold:
+            store.set_story(article.id, best_id)
+            rebuild(best_id, store)
+    rebuild(story_id, store)
 
 
 def _exists(store: Store, story_id: str) -> bool:

@@ -169,7 +169,7 @@ def test_watch_once_twice_adds_only_the_new_item_and_the_story_shows_it(feeds, t
     lines = [ln for ln in first.stderr.splitlines() if ln.startswith("storyline: watch ")]
     assert len(lines) == 6, first.stderr  # one line per poll
     assert first.returncode == 1  # two sources failed, one line of the file names nothing
-    assert "[SL112]" in first.stderr and "no-such-folder" in first.stderr
+    assert "[SL117]" in first.stderr and "no-such-folder" in first.stderr
     assert any("broken.xml: error [SL108] " in ln and "HTTP 500" in ln for ln in lines)
     assert any("busy.xml: error" in ln and "HTTP 429" in ln for ln in lines)
     # the redirect was followed to the Atom feed; requests name storyline

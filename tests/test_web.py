@@ -80,7 +80,7 @@ def test_one_error_shape_everywhere(server):
         ("get", "/api/articles/nope", {}, 404),
         ("get", "/api/jobs/nope", {}, 404),
         ("get", "/api/nothing-here", {}, 404),
-        ("post", "/api/articles", {"content": b"{not json"}, 400),
+        ("post", "/api/articles", {"content": b"{not json", "headers": {"content-type": "application/json"}}, 400),
         ("post", "/api/upload", {"data": {}}, 400),
         ("post", "/api/upload", {"files": {"files": ("big.txt", b"x" * 300_000)}}, 413),
     ]:

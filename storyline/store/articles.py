@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 import numpy as np
 
 from ..model import Article, ClaimMention, DateMention, Mention, QuoteMention
 from .codec import array, blob, now
-from .connection import Base
+from .connection import Base, Row
 
 
 def names(article_id: str, mentions: list[dict]) -> list[tuple[str, str, str, str]]:
@@ -31,15 +30,31 @@ class Articles(Base):
         return self.db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
 
     def add_article(self, article: Article, shingles: Iterable[int], vector: np.ndarray,
-                    claim_vectors: np.ndarray) -> None:
+                    claim_vectors: np.ndarray, keys: Iterable[str] = ()) -> str | None:
+        """Store an analysed article, its shingles, names, search text and story keys in one transaction.
+
+        The keys are counted in the same transaction, so key counts always match the stored articles.
+        Returns the id it was stored under (another writer may have taken the id meanwhile: then
+        `id~2`, ...), or None when another writer stored the same content first.
+        """
         analysis = {
             "dates": [asdict(d) for d in article.dates],
             "mentions": [asdict(m) for m in article.mentions],
             "quotes": [asdict(q) for q in article.quotes],
             "claims": [asdict(c) for c in article.claims],
         }
-        seq = self.db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM articles").fetchone()[0]
-        with self.db:
+        with self.db.transaction():
+            # taken inside the write transaction: two writers never get the same number
+            seq = self.db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM articles").fetchone()[0]
+            if self.article_id_for_hash(article.content_hash) is not None:
+                return None
+            article_id, n = article.id, 1
+            while self.has_article(article_id):
+                n += 1
+                article_id = f"{article.id}~{n}"
+            if article_id != article.id:
+                article = replace(article, id=article_id,
+                                  origin=article_id if article.origin == article.id else article.origin)
             self.db.execute(
                 "INSERT INTO articles (id, content_hash, path, url, outlet, title, author, published, text, removed,"
                 " origin, analysis, vector, claim_vectors, seq, added_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -49,6 +64,12 @@ class Articles(Base):
             )
             self.db.executemany("INSERT INTO shingles VALUES (?, ?)", ((h, article.id) for h in shingles))
             self.db.executemany("INSERT INTO article_names VALUES (?,?,?,?)", names(article.id, analysis["mentions"]))
+            if not self.db.postgres:  # PostgreSQL searches an expression index on the articles table itself
+                self.db.execute("INSERT INTO article_search (article_id, title, text) VALUES (?,?,?)",
+                                (article.id, article.title or "", article.text))
+            self.db.executemany("INSERT INTO key_df (key, n) VALUES (?, 1)"
+                                " ON CONFLICT(key) DO UPDATE SET n = key_df.n + 1", ((k,) for k in sorted(set(keys))))
+        return article.id
 
     def shingle_candidates(self, sample: set[int], limit: int = 20) -> list[tuple[str, str, set[int]]]:
         """Stored articles sharing shingles with a text, most shared first: (id, origin, its shingles)."""
@@ -96,7 +117,7 @@ class Articles(Base):
         return array(row[0])[0] if row and row[0] else np.zeros(0, dtype=np.float32)
 
     def set_story(self, article_id: str, story_id: str) -> None:
-        with self.db:
+        with self.db.transaction():
             self.db.execute("UPDATE articles SET story_id = ? WHERE id = ?", (story_id, article_id))
 
     def story_article_ids(self, story_id: str) -> list[str]:
@@ -115,11 +136,21 @@ class Articles(Base):
 
     def people(self, limit: int = 300) -> list[str]:
         return [r[0] for r in self.db.execute(
-            "SELECT name FROM article_names WHERE label = 'PERSON' AND name LIKE '% %' GROUP BY folded"
-            " ORDER BY COUNT(*) DESC, name LIMIT ?", (limit,))]
+            "SELECT MIN(name) FROM article_names WHERE label = 'PERSON' AND name LIKE '% %' GROUP BY folded"
+            " ORDER BY COUNT(*) DESC, MIN(name) LIMIT ?", (limit,))]
+
+    # --- placement: an article is stored first, then placed; a stopped run leaves it unplaced ------------
+
+    def next_unplaced(self) -> str | None:
+        """The oldest stored article in no story (read inside the placement transaction)."""
+        row = self.db.execute("SELECT id FROM articles WHERE story_id IS NULL ORDER BY seq LIMIT 1").fetchone()
+        return row[0] if row else None
+
+    def count_unplaced(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM articles WHERE story_id IS NULL").fetchone()[0])
 
 
-def _article(row: sqlite3.Row) -> Article:
+def _article(row: Row) -> Article:
     analysis = json.loads(row["analysis"])
     return Article(
         id=row["id"], path=row["path"], outlet=row["outlet"], title=row["title"], author=row["author"],

@@ -38,7 +38,7 @@ class Following(Base):
             "SELECT a.id, a.title, a.published, a.story_id, a.origin, o.outlet AS origin_outlet, a.path"
             " FROM articles a LEFT JOIN articles o ON o.id = a.origin WHERE a.outlet = ?"
             " ORDER BY COALESCE(a.published, '') DESC, a.seq DESC", (outlet,))
-        return [dict(r) for r in rows]
+        return [{k: r[k] for k in r.keys()} for r in rows]
 
     def story_changes_of_kind(self, kinds: tuple[str, ...]) -> list[tuple[str, StoryChange]]:
         marks = ",".join("?" * len(kinds))

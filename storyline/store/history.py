@@ -19,11 +19,12 @@ class StoryHistory(Base):
         return (row[0], json.loads(row[1])) if row else (0, None)
 
     def add_story_version(self, story_id: str, snapshot: dict[str, Any], changes: Sequence[StoryChange]) -> int:
-        version = self.story_last_snapshot(story_id)[0] + 1
-        with self.db:
-            self.db.execute("INSERT INTO story_versions VALUES (?, ?, ?, ?)",
+        with self.db.transaction():  # the version number is read under the write lock: never taken twice
+            version = self.story_last_snapshot(story_id)[0] + 1
+            self.db.execute("INSERT INTO story_versions (story_id, version, at, snapshot) VALUES (?, ?, ?, ?)",
                             (story_id, version, changes[0].at if changes else now(), json.dumps(snapshot)))
-            self.db.executemany("INSERT INTO story_changes VALUES (?, ?, ?, ?, ?, ?)",
+            self.db.executemany("INSERT INTO story_changes (story_id, version, n, at, kind, change)"
+                                " VALUES (?, ?, ?, ?, ?, ?)",
                                 ((story_id, version, n, c.at, c.kind, json.dumps(_change_dict(c)))
                                  for n, c in enumerate(changes)))
         return version

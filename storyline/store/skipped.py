@@ -11,8 +11,8 @@ from .connection import Base
 
 class SkippedInputs(Base):
     def record_skipped(self, skipped: Iterable[Skipped]) -> None:
-        with self.db:
-            self.db.executemany("INSERT INTO skipped VALUES (?,?,?,?,?)",
+        with self.db.transaction():
+            self.db.executemany("INSERT INTO skipped (path, line, code, reason, at) VALUES (?,?,?,?,?)",
                                 ((s.path, s.line, s.code, s.reason, now()) for s in skipped))
 
     def skipped(self) -> list[Skipped]:

@@ -32,15 +32,15 @@ class SourceState:
 class WatchState(Base):
     def watch_state(self, source: str) -> SourceState:
         row = self.db.execute("SELECT * FROM watch_sources WHERE source = ?", (source,)).fetchone()
-        return SourceState(**dict(row)) if row else SourceState(source=source)
+        return SourceState(**{k: row[k] for k in row.keys()}) if row else SourceState(source=source)
 
     def watch_states(self) -> list[SourceState]:
-        return [SourceState(**dict(r)) for r in self.db.execute("SELECT * FROM watch_sources ORDER BY source")]
+        return [SourceState(**{k: r[k] for k in r.keys()}) for r in self.db.execute("SELECT * FROM watch_sources ORDER BY source")]
 
     def save_watch_state(self, state: SourceState) -> None:
         fields = state.__dict__
         names = list(fields)
-        with self.db:
+        with self.db.transaction():
             self.db.execute(
                 f"INSERT INTO watch_sources ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
                 f" ON CONFLICT(source) DO UPDATE SET {', '.join(f'{n}=excluded.{n}' for n in names[1:])}",
@@ -59,6 +59,7 @@ class WatchState(Base):
 
     def mark_items_seen(self, source: str, items: Iterable[tuple[str, str | None]]) -> None:
         at = now()
-        with self.db:
-            self.db.executemany("INSERT OR IGNORE INTO watch_items VALUES (?, ?, ?, ?)",
+        with self.db.transaction():
+            self.db.executemany("INSERT INTO watch_items (source, key, article_id, seen_at) VALUES (?, ?, ?, ?)"
+                                " ON CONFLICT (source, key) DO NOTHING",
                                 ((source, key, article_id, at) for key, article_id in items))

@@ -164,11 +164,11 @@ def router(db: str, options: Options, templates: Environment, watch: WatchThread
         changes = with_store(lambda s: s.recent_story_changes(30))
         return page("watch.html.j2", status=watch_status(), changes=changes)
 
-    @routes.get("/entities/{name}", response_class=HTMLResponse, include_in_schema=False)
+    @routes.get("/entities/{name:path}", response_class=HTMLResponse, include_in_schema=False)
     def entity_page(name: str) -> HTMLResponse:
         return page("entity.html.j2", p=entity(name))
 
-    @routes.get("/outlets/{name}", response_class=HTMLResponse, include_in_schema=False)
+    @routes.get("/outlets/{name:path}", response_class=HTMLResponse, include_in_schema=False)
     def outlet_page(name: str) -> HTMLResponse:
         return page("outlet.html.j2", p=outlet(name))
 
@@ -186,21 +186,21 @@ def router(db: str, options: Options, templates: Environment, watch: WatchThread
 
     # --- exports and feeds --------------------------------------------------------------------
 
-    @routes.get("/stories/{story_id}/claims.csv", summary="The story's claim x outlet matrix as CSV",
+    @routes.get("/stories/{story_id:path}/claims.csv", summary="The story's claim x outlet matrix as CSV",
                 response_class=Response)
     def export_csv(story_id: str) -> Response:
         analysis = build(story_id)
         return download(matrix_csv(analysis, analysis.stories[0]), "text/csv; charset=utf-8",
                         f"{story_id}-claims.csv")
 
-    @routes.get("/stories/{story_id}/briefing.md", summary="The story's briefing as Markdown",
+    @routes.get("/stories/{story_id:path}/briefing.md", summary="The story's briefing as Markdown",
                 response_class=Response)
     def export_md(story_id: str) -> Response:
         analysis = build(story_id)
         return download(briefing_markdown(analysis, analysis.stories[0]), "text/markdown; charset=utf-8",
                         f"{story_id}-briefing.md")
 
-    @routes.get("/stories/{story_id}/story.json", summary="The story as the JSON contract, as a download",
+    @routes.get("/stories/{story_id:path}/story.json", summary="The story as the JSON contract, as a download",
                 response_class=Response)
     def export_json(story_id: str) -> Response:
         return download(api.render(build(story_id), "json"), "application/json", f"{story_id}.json")
@@ -220,7 +220,7 @@ def router(db: str, options: Options, templates: Environment, watch: WatchThread
     def api_watch() -> dict[str, Any]:
         return watch_status()
 
-    @routes.get("/api/entities/{name}", summary="A person, organisation or place across stories")
+    @routes.get("/api/entities/{name:path}", summary="A person, organisation or place across stories")
     def api_entity(name: str) -> dict[str, Any]:
         p = entity(name)
         return {"name": p.name, "forms": [{"name": n, "label": lab, "articles": k} for n, lab, k in p.forms],
@@ -232,7 +232,7 @@ def router(db: str, options: Options, templates: Environment, watch: WatchThread
                 "quotes": [{"story_id": s, "text": q.text, "direct": q.direct, "article_id": q.article_id}
                            for s, q in p.quotes]}
 
-    @routes.get("/api/outlets/{name}", summary="An outlet: articles, wire-copy rate, claims only it makes, disputes")
+    @routes.get("/api/outlets/{name:path}", summary="An outlet: articles, wire-copy rate, claims only it makes, disputes")
     def api_outlet(name: str) -> dict[str, Any]:
         p = outlet(name)
         return {"outlet": p.outlet, "articles": list(p.articles), "copies": p.copies, "copy_rate": p.copy_rate,
@@ -251,7 +251,7 @@ def router(db: str, options: Options, templates: Environment, watch: WatchThread
                              "because": i["because"], "latest_change": i["latest"] or None,
                              "new_changes": [change_dict(c) for c in i["new"]]} for i in found]}
 
-    @routes.get("/api/stories/{story_id}/changes", summary="A story's history, oldest first")
+    @routes.get("/api/stories/{story_id:path}/changes", summary="A story's history, oldest first")
     def api_changes(story_id: str, since: str = "") -> dict[str, Any]:
         story = build(story_id).stories[0]
         return {"story_id": story_id, "changes": [change_dict(c) for c in story.changes if c.at > since]}
