@@ -72,7 +72,7 @@ def main() -> None:
     print(f"{'what':<58} {'median':>10}")
     for history in (False, True):
         FEEDS["/news.rss"] = rss("Regional News", [WIRE, LEDGER])
-        options = load_options(watch_host_spacing=0, story_history=history)
+        options = load_options(watch_host_spacing=0, story_history=history, fetch_allow="127.0.0.1")
         db = str(folder / f"watch-{history}.db")
         store = Store.open(db)
         conditional = Watcher([WatchSource(base + "/news.rss", "url")], store, options, every=60)

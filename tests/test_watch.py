@@ -138,7 +138,7 @@ def feeds() -> Iterator[FeedServer]:
 
 
 def run_watch(sources: Path, db: Path, *extra: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "STORYLINE_WATCH_HOST_SPACING": "0.3"}
+    env = {**os.environ, "STORYLINE_WATCH_HOST_SPACING": "0.3", "STORYLINE_FETCH_ALLOW": "127.0.0.1"}
     return subprocess.run([*STORYLINE, "watch", str(sources), "--db", str(db), "--once", *extra],
                           capture_output=True, text=True, timeout=600, env=env)
 
@@ -228,7 +228,7 @@ def test_per_host_spacing_and_retry_after(feeds, tmp_path):
     feeds.publish("/a.rss", "application/rss+xml", rss("A", [LIBRARY]))
     feeds.publish("/b.rss", "application/rss+xml", rss("B", [LIBRARY]))
     store = Store.open(str(tmp_path / "s.db"))
-    options = load_options(watch_host_spacing=0.5, embedding_model="hashing")
+    options = load_options(watch_host_spacing=0.5, embedding_model="hashing", fetch_allow="127.0.0.1")
     polled: list[PollResult] = []
     watcher = Watcher([WatchSource(f"{feeds.base}/{p}", "url") for p in ("a.rss", "b.rss", "busy.xml")],
                       store, options, every=60, on_poll=polled.append)
@@ -276,3 +276,17 @@ def test_durations_retry_after_and_item_keys():
     assert item_key(RawDocument(path=feed, text="a", url="https://x.example/1"), feed) == "url:https://x.example/1"
     page = item_key(RawDocument(path=feed, text="body one", url=feed), feed)
     assert page.startswith("text:") and page != item_key(RawDocument(path=feed, text="body two", url=feed), feed)
+
+
+def test_watching_goes_through_the_address_checks(feeds, tmp_path):
+    from storyline.settings import load_options
+    from storyline.store import Store
+    from storyline.watch import Watcher, WatchSource
+
+    feeds.publish("/a.rss", "application/rss+xml", rss("A", [LIBRARY]))
+    store = Store.open(str(tmp_path / "s.db"))
+    watcher = Watcher([WatchSource(f"{feeds.base}/a.rss", "url")], store, load_options(fetch_allow=""), every=60)
+    result = watcher.round()[0]
+    assert result.outcome == "error" and "[SL115]" in (result.error or "") and not feeds.requests
+    assert store.watch_state(f"{feeds.base}/a.rss").failures == 1  # and it backs off like any failure
+    store.close()
