@@ -288,22 +288,12 @@ def place(article: Article, vector: np.ndarray, store: Store, options: Options,
     return Placement(story_id, best[0] if best else 0.0, new=True)
 
 
-def place_batch(articles: Sequence[Article], vectors: dict[str, np.ndarray], store: Store, options: Options,
-                model: Scorer | None = None) -> list[str]:
-    """Place a batch of stored articles; the stories touched, after consolidation."""
-    scorer: Scorer = model if model is not None else load_model()
-    keys = {a.id: story_keys(a) for a in articles}
-    # the whole batch counts towards how rare a name is before any article is placed
-    for article in articles:
-        store.count_keys(keys[article.id])
-    # the batch's own order must not decide: articles naming most go first and seed the stories
-    ordered = sorted(articles, key=lambda a: (-sum(not k.startswith("w:") for k in keys[a.id]), a.content_hash))
-    touched: list[str] = []
-    for article in ordered:
-        placement = place(article, vectors[article.id], store, options, scorer)
-        if placement.story_id not in touched:
-            touched.append(placement.story_id)
-    return consolidate(touched, store, options, model=scorer)
+def placement_order(articles: Sequence[Article]) -> list[Article]:
+    """The order a batch is placed in, whatever order it came in: articles naming most first (they seed
+    stories with the most names to match), ties by content hash."""
+    def named(article: Article) -> int:
+        return sum(not k.startswith("w:") for k in story_keys(article))
+    return sorted(articles, key=lambda a: (-named(a), a.content_hash))
 
 
 def rebuild(story_id: str, store: Store) -> StoryRow | None:
@@ -332,28 +322,34 @@ def consolidate(story_ids: list[str], store: Store, options: Options, small: int
     Early in a batch a story knows few of its names; by the end it knows them all, so the first
     placement of a stray article can be revisited. Returns the stories that still exist.
     """
-    scorer: Scorer = model if model is not None else load_model()
     for story_id in list(story_ids):
-        try:
-            row = store.story(story_id)
-        except StoryNotFound:
-            continue
-        if row.size > small:
-            continue
-        for article in store.articles(store.story_article_ids(story_id)):
-            vector = store.article_vector(article.id)
-            keys = story_keys(article)
-            day = article.published[:10] if article.published else None
-            candidates = [c for c in store.story_candidates(day, options.story_window_days)
-                          if c.id != story_id and c.size > row.size]
-            idf = idf_for(store, keys, candidates)
-            scored = [(scorer.score(vector, keys, c, idf), c.id) for c in candidates]
-            best_score, best_id = max(scored) if scored else (0.0, "")
-            if best_score >= threshold(options, scorer):
-                store.set_story(article.id, best_id)
-                rebuild(best_id, store)
-        rebuild(story_id, store)
+        consolidate_one(story_id, store, options, small, model)
     return [s for s in story_ids if _exists(store, s)]
+
+
+def consolidate_one(story_id: str, store: Store, options: Options, small: int = 2,
+                    model: Scorer | None = None) -> None:
+    """One story of consolidate(): its articles move if it is tiny and they now fit a larger story better."""
+    scorer: Scorer = model if model is not None else load_model()
+    try:
+        row = store.story(story_id)
+    except StoryNotFound:
+        return
+    if row.size > small:
+        return
+    for article in store.articles(store.story_article_ids(story_id)):
+        vector = store.article_vector(article.id)
+        keys = story_keys(article)
+        day = article.published[:10] if article.published else None
+        candidates = [c for c in store.story_candidates(day, options.story_window_days)
+                      if c.id != story_id and c.size > row.size]
+        idf = idf_for(store, keys, candidates)
+        scored = [(scorer.score(vector, keys, c, idf), c.id) for c in candidates]
+        best_score, best_id = max(scored) if scored else (0.0, "")
+        if best_score >= threshold(options, scorer):
+            store.set_story(article.id, best_id)
+            rebuild(best_id, store)
+    rebuild(story_id, store)
 
 
 def _exists(store: Store, story_id: str) -> bool:
