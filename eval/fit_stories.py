@@ -152,14 +152,18 @@ def fit_weights(x: np.ndarray, y: np.ndarray) -> tuple[tuple[float, ...], float]
 
 def cluster(docs: Sequence[Doc], vectors: dict[str, np.ndarray], scorer: stories.Scorer,
             order: Sequence[int] | None = None) -> dict[str, str]:
-    """Place the documents, as one batch, through the real placement code: article id -> story id."""
+    """Store the documents as one batch and place them through the pipeline's own story step."""
+    from storyline.pipeline import Batch, Pipeline
+
     store = Store.open(":memory:")
     try:
-        ordered = [docs[i] for i in order] if order is not None else list(docs)
-        for d in ordered:
-            store.add_article(d.article, set(), vectors[d.id], d.claim_vectors)
-        options = load_options(story_threshold=scorer.threshold)
-        stories.place_batch([d.article for d in ordered], vectors, store, options, scorer)
+        given = [docs[i].article for i in order] if order is not None else [d.article for d in docs]
+        claims = {d.id: d.claim_vectors for d in docs}
+        for article in stories.placement_order(given):  # as step_store stores a batch
+            store.add_article(article, set(), vectors[article.id], claims[article.id], keys=stories.story_keys(article))
+        pipeline = Pipeline(load_options(story_threshold=scorer.threshold), store)
+        pipeline.story_model = scorer
+        pipeline.step_stories(Batch(inputs=[]))
         return {a: row.id for row in store.stories() for a in store.story_article_ids(row.id)}
     finally:
         store.close()

@@ -336,6 +336,7 @@ def consolidate_one(story_id: str, store: Store, options: Options, small: int = 
     except StoryNotFound:
         return
     if row.size > small:
+        _merge_whole(row, store, options, scorer)
         return
     for article in store.articles(store.story_article_ids(story_id)):
         vector = store.article_vector(article.id)
@@ -350,6 +351,27 @@ def consolidate_one(story_id: str, store: Store, options: Options, small: int = 
             store.set_story(article.id, best_id)
             rebuild(best_id, store)
     rebuild(story_id, store)
+
+
+def _merge_whole(row: StoryRow, store: Store, options: Options, scorer: Scorer) -> None:
+    """A larger story joins another at least as large when its articles, on average, belong there."""
+    members = store.articles(store.story_article_ids(row.id))
+    day = row.last_date
+    candidates = [c for c in store.story_candidates(day, options.story_window_days)
+                  if c.id != row.id and c.size >= row.size]
+    if not candidates:
+        return
+    keys = {a.id: story_keys(a) for a in members}
+    idf = idf_for(store, set().union(*keys.values()), candidates)
+    vectors = {a.id: store.article_vector(a.id) for a in members}
+    scored = [(float(np.mean([scorer.score(vectors[a.id], keys[a.id], c, idf) for a in members])), c.id)
+              for c in candidates]
+    best_score, best_id = max(scored)
+    if best_score >= threshold(options, scorer):
+        for article in members:
+            store.set_story(article.id, best_id)
+        rebuild(best_id, store)
+        rebuild(row.id, store)
 
 
 def _exists(store: Store, story_id: str) -> bool:

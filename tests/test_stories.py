@@ -7,7 +7,7 @@ import pytest
 
 from storyline import stories
 from storyline.model import Article, ClaimMention, DateMention, Mention
-from storyline.pipeline import Pipeline
+from storyline.pipeline import Batch, Pipeline
 from storyline.settings import load_options
 from storyline.store import Store, StoryRow
 
@@ -95,12 +95,11 @@ def test_batch_order_does_not_change_the_stories():
 
 
 @pytest.mark.parametrize("threshold", [0.0, 1.01])
-def test_threshold_extremes_join_everything_or_nothing(threshold, tmp_path):
+def test_threshold_extremes_join_everything_or_nothing(threshold):
     vector = np.ones(384, dtype=np.float32) / math.sqrt(384)
     store = Store.open(":memory:")
-    options = load_options(story_threshold=threshold)
     arts = [article(f"x{i}", f"Report number {i} about the bridge.", places=("Lisbon",)) for i in range(3)]
     for a in arts:
-        store.add_article(a, set(), vector, np.zeros((0, 384), dtype=np.float32))
-    touched = stories.place_batch(arts, {a.id: vector for a in arts}, store, options)
-    assert len(touched) == (1 if threshold == 0.0 else 3)
+        store.add_article(a, set(), vector, np.zeros((0, 384), dtype=np.float32), keys=stories.story_keys(a))
+    Pipeline(load_options(story_threshold=threshold), store).step_stories(Batch(inputs=[]))
+    assert len(store.stories()) == (1 if threshold == 0.0 else 3)
