@@ -15,13 +15,15 @@ from __future__ import annotations
 import argparse
 import csv
 import hashlib
+import math
+import os
 import json
 import pickle
 import random
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -142,12 +144,31 @@ def examples(topics: dict[str, list[Doc]], lead: int, seed: int = SEED) -> tuple
     return np.vstack(rows), np.asarray(labels)
 
 
-def fit_weights(x: np.ndarray, y: np.ndarray) -> tuple[tuple[float, ...], float]:
-    from sklearn.linear_model import LogisticRegression
+def fit_weights(x: np.ndarray, y: np.ndarray, lead: int) -> stories.StoryModel:
+    """Boosted trees (MODEL=logistic in the environment: logistic regression), threshold left at 0.5."""
+    if os.environ.get("MODEL", "trees") == "logistic":
+        from sklearn.linear_model import LogisticRegression
 
-    model = LogisticRegression(C=1.0, max_iter=5000)
-    model.fit(x, y)
-    return tuple(float(w) for w in model.coef_[0]), float(model.intercept_[0])
+        linear = LogisticRegression(C=1.0, max_iter=5000).fit(x, y)
+        return stories.StoryModel(tuple(float(w) for w in linear.coef_[0]), float(linear.intercept_[0]), 0.5, lead)
+    from sklearn.ensemble import GradientBoostingClassifier
+
+    boosted = GradientBoostingClassifier(n_estimators=100, max_depth=3, learning_rate=0.1, subsample=1.0,
+                                         random_state=0).fit(x, y)
+    prior = float(np.mean(y))
+    trees = []
+    for estimator in boosted.estimators_[:, 0]:
+        t = estimator.tree_
+        trees.append(stories.Tree(tuple(int(f) if left >= 0 else -1 for f, left in zip(t.feature, t.children_left)),
+                                  tuple(float(v) for v in t.threshold), tuple(int(v) for v in t.children_left),
+                                  tuple(int(v) for v in t.children_right),
+                                  tuple(float(v) * boosted.learning_rate for v in t.value[:, 0, 0])))
+    importances = tuple(float(v) for v in boosted.feature_importances_)
+    model = stories.StoryModel(importances, math.log(prior / (1 - prior)), 0.5, lead, tuple(trees))
+    check = boosted.decision_function(x[:50])
+    mine = [model.bias + sum(tree.leaf(row) for tree in model.trees) for row in x[:50]]
+    assert np.allclose(check, mine, atol=1e-6), "exported trees disagree with scikit-learn"
+    return model
 
 
 def cluster(docs: Sequence[Doc], vectors: dict[str, np.ndarray], scorer: stories.Scorer,
@@ -192,11 +213,10 @@ def fit(topics: dict[str, list[Doc]]) -> stories.StoryModel:
     best: tuple[float, stories.StoryModel] | None = None
     for lead in LEAD_GRID:
         x, y = examples(topics, lead)
-        weights, bias = fit_weights(x, y)
-        model = stories.StoryModel(weights, bias, 0.5, lead)
+        model = fit_weights(x, y, lead)
         p = np.clip(np.array([model.probability(row) for row in x]), 1e-9, 1 - 1e-9)
         loss = float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
-        model = stories.StoryModel(weights, bias, best_threshold(p, y, THRESHOLD_GRID), lead)
+        model = replace(model, threshold=best_threshold(p, y, THRESHOLD_GRID))
         if best is None or loss < best[0]:
             best = (loss, model)
     assert best is not None

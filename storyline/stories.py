@@ -61,32 +61,62 @@ class Scorer(Protocol):
 
 
 @dataclass(frozen=True)
+class Tree:
+    """One regression tree of a boosted model, as arrays: node -> feature, threshold, children, leaf value."""
+
+    feature: tuple[int, ...]  # -1 at a leaf
+    threshold: tuple[float, ...]
+    left: tuple[int, ...]
+    right: tuple[int, ...]
+    value: tuple[float, ...]
+
+    def leaf(self, values: np.ndarray) -> float:
+        node = 0
+        while self.feature[node] >= 0:
+            node = self.left[node] if values[self.feature[node]] <= self.threshold[node] else self.right[node]
+        return self.value[node]
+
+
+@dataclass(frozen=True)
 class StoryModel:
-    """Logistic weights over FEATURES, the join threshold, and how many lead claims make the article vector."""
+    """Learned same-story decision over FEATURES: logistic weights, or boosted trees when `trees` is set;
+    the join threshold, and how many lead claims make the article vector."""
 
     weights: tuple[float, ...]
     bias: float
     threshold: float
     lead_claims: int
+    trees: tuple[Tree, ...] = ()
 
     def probability(self, values: np.ndarray) -> float:
-        z = self.bias + float(np.dot(self.weights, values))
+        if self.trees:
+            z = self.bias + sum(tree.leaf(values) for tree in self.trees)
+        else:
+            z = self.bias + float(np.dot(self.weights, values))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def score(self, vector: np.ndarray, keys: set[str], story: StoryRow, idf: dict[str, float]) -> float:
         return self.probability(features(vector, keys, story, idf))
 
     def to_json(self) -> dict:
-        return {"features": list(FEATURES), "weights": [round(w, 6) for w in self.weights],
-                "bias": round(self.bias, 6), "threshold": round(self.threshold, 4), "lead_claims": self.lead_claims}
+        out: dict = {"features": list(FEATURES), "weights": [round(w, 6) for w in self.weights],
+                     "bias": round(self.bias, 6), "threshold": round(self.threshold, 4),
+                     "lead_claims": self.lead_claims}
+        if self.trees:
+            out["trees"] = [{"feature": t.feature, "threshold": [round(x, 6) for x in t.threshold], "left": t.left,
+                             "right": t.right, "value": [round(x, 6) for x in t.value]} for t in self.trees]
+        return out
 
 
 @functools.cache
 def load_model(path: Path = MODEL_PATH) -> StoryModel:
     data = json.loads(path.read_text(encoding="utf-8"))
-    weights = dict(zip(data["features"], data["weights"], strict=True))
-    return StoryModel(weights=tuple(float(weights.get(f, 0.0)) for f in FEATURES), bias=float(data["bias"]),
-                      threshold=float(data["threshold"]), lead_claims=int(data["lead_claims"]))
+    if list(data["features"]) != list(FEATURES):
+        raise ValueError(f"{path}: fitted on other features than storyline.stories.FEATURES; refit it")
+    trees = tuple(Tree(tuple(t["feature"]), tuple(t["threshold"]), tuple(t["left"]), tuple(t["right"]),
+                       tuple(t["value"])) for t in data.get("trees", ()))
+    return StoryModel(weights=tuple(float(w) for w in data["weights"]), bias=float(data["bias"]),
+                      threshold=float(data["threshold"]), lead_claims=int(data["lead_claims"]), trees=trees)
 
 
 def article_vector(title_vector: np.ndarray | None, claim_vectors: np.ndarray, lead_claims: int) -> np.ndarray:

@@ -32,9 +32,18 @@ def test_shipped_model_covers_every_feature_and_reads_its_threshold():
     model = stories.load_model()
     assert len(model.weights) == len(stories.FEATURES) and all(math.isfinite(w) for w in model.weights)
     assert 0 < model.threshold < 1 and model.lead_claims >= 1
-    weight = dict(zip(stories.FEATURES, model.weights, strict=True))
-    # what the data taught: text alike and the story's people named count for the same event
-    assert weight["cosine"] > 0 and weight["words"] > 0 and weight["story_person_in_article"] > 0
+    used = dict(zip(stories.FEATURES, model.weights, strict=True))  # importances when the model is trees
+    # what the data taught: text alike, words alike and the story's people named all bear on the decision
+    assert used["cosine"] > 0 and used["words"] > 0 and used["story_person_in_article"] > 0
+
+
+def test_exported_trees_score_like_a_model():
+    model = stories.load_model()
+    low = model.probability(np.zeros(len(stories.FEATURES)))
+    high = model.probability(np.ones(len(stories.FEATURES)) - np.isin(
+        np.array(stories.FEATURES), ["person_clash", "org_clash", "place_clash", "number_clash", "year_clash",
+                                     "date_gap", "latest_gap"]))
+    assert 0 <= low < model.threshold < high <= 1  # nothing shared: a new story; everything shared: join
 
 
 def test_keys_type_names_keep_people_by_surname_and_the_latest_year():
