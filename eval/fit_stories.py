@@ -15,9 +15,9 @@ from __future__ import annotations
 import argparse
 import csv
 import hashlib
+import json
 import math
 import os
-import json
 import pickle
 import random
 import sys
