@@ -24,7 +24,7 @@ import numpy as np
 
 from .analyze.entities import fold
 from .embed import DIMENSIONS, normalise
-from .errors import StoryNotFound
+from .errors import ModelUnavailable, StoryNotFound
 from .model import Article
 from .settings import Options
 from .store import Store, StoryRow
@@ -112,7 +112,8 @@ class StoryModel:
 def load_model(path: Path = MODEL_PATH) -> StoryModel:
     data = json.loads(path.read_text(encoding="utf-8"))
     if list(data["features"]) != list(FEATURES):
-        raise ValueError(f"{path}: fitted on other features than storyline.stories.FEATURES; refit it")
+        raise ModelUnavailable(f"{path}: fitted on other features than storyline.stories.FEATURES; "
+                               "refit it with eval/fit_stories.py")
     trees = tuple(Tree(tuple(t["feature"]), tuple(t["threshold"]), tuple(t["left"]), tuple(t["right"]),
                        tuple(t["value"])) for t in data.get("trees", ()))
     return StoryModel(weights=tuple(float(w) for w in data["weights"]), bias=float(data["bias"]),

@@ -112,3 +112,12 @@ def test_threshold_extremes_join_everything_or_nothing(threshold):
         store.add_article(a, set(), vector, np.zeros((0, 384), dtype=np.float32), keys=stories.story_keys(a))
     Pipeline(load_options(story_threshold=threshold), store).step_stories(Batch(inputs=[]))
     assert len(store.stories()) == (1 if threshold == 0.0 else 3)
+
+
+def test_a_model_file_for_other_features_is_a_named_error(tmp_path):
+    from storyline.errors import ModelUnavailable
+
+    path = tmp_path / "model.json"
+    path.write_text('{"features": ["cosine"], "weights": [1.0], "bias": 0, "threshold": 0.5, "lead_claims": 3}')
+    with pytest.raises(ModelUnavailable):
+        stories.load_model(path)
