@@ -33,6 +33,8 @@ MODEL_PATH = Path(__file__).parent / "data" / "story_model.json"
 # Key prefixes by what they pin down: who (people, organisations), where (places), when, how many.
 _KIND = {"PERSON": "person:", "ORG": "org:", "GPE": "place:", "LOC": "place:", "FAC": "place:", "EVENT": "event:"}
 NAME_KINDS = ("person", "org", "place")
+# Speed, not quality: only the stories closest by text vector are scored in full (names, words, dates).
+SHORTLIST = 10
 FEATURES = (
     "cosine", "words",
     *(f"{kind}_{part}" for kind in NAME_KINDS for part in ("covered", "core", "clash")),
@@ -290,6 +292,13 @@ def started(story_id: str, title: str, vector: np.ndarray, keys: set[str], day: 
                     entity_keys={k: 1 for k in keys}, updated_at="")
 
 
+def shortlist(vector: np.ndarray, candidates: Sequence[StoryRow]) -> list[StoryRow]:
+    """The SHORTLIST candidates nearest the article's vector (ties by story id, so the choice is stable)."""
+    def near(story: StoryRow) -> float:
+        return float(vector @ story.centroid) if story.centroid.size == vector.size else -1.0
+    return sorted(candidates, key=lambda c: (-near(c), c.id))[:SHORTLIST]
+
+
 def threshold(options: Options, model: Scorer) -> float:
     return model.threshold if options.story_threshold is None else float(options.story_threshold)
 
@@ -300,7 +309,7 @@ def place(article: Article, vector: np.ndarray, store: Store, options: Options,
     scorer: Scorer = model if model is not None else load_model()
     keys = story_keys(article)
     day = article.published[:10] if article.published else None
-    candidates = store.story_candidates(day, options.story_window_days)
+    candidates = shortlist(vector, store.story_candidates(day, options.story_window_days))
     idf = idf_for(store, keys, candidates)
     best: tuple[float, StoryRow] | None = None
     for story in candidates:
@@ -373,8 +382,8 @@ def consolidate_one(story_id: str, store: Store, options: Options, small: int = 
         vector = store.article_vector(article.id)
         keys = story_keys(article)
         day = article.published[:10] if article.published else None
-        candidates = [c for c in store.story_candidates(day, options.story_window_days)
-                      if c.id != story_id and c.size > row.size]
+        candidates = shortlist(vector, [c for c in store.story_candidates(day, options.story_window_days)
+                                        if c.id != story_id and c.size > row.size])
         idf = idf_for(store, keys, candidates)
         scored = [(scorer.score(vector, keys, c, idf), c.id) for c in candidates]
         best_score, best_id = max(scored) if scored else (0.0, "")
@@ -388,8 +397,8 @@ def _merge_whole(row: StoryRow, store: Store, options: Options, scorer: Scorer) 
     """A larger story joins another at least as large when its articles, on average, belong there."""
     members = store.articles(store.story_article_ids(row.id))
     day = row.last_date
-    candidates = [c for c in store.story_candidates(day, options.story_window_days)
-                  if c.id != row.id and c.size >= row.size]
+    candidates = shortlist(row.centroid, [c for c in store.story_candidates(day, options.story_window_days)
+                                          if c.id != row.id and c.size >= row.size])
     if not candidates:
         return
     keys = {a.id: story_keys(a) for a in members}
