@@ -12,6 +12,8 @@ import functools
 import logging
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Protocol, TypeVar
@@ -61,14 +63,29 @@ def worker_threads(workers: int) -> int:
 THREADS = 0
 
 
-def warm(options: Options, threads: int) -> None:
+def warm(options: Options, threads: int, parent: int | None = None) -> None:
     """Load the models a worker needs, once, before any task arrives."""
     from . import embed, nlp
 
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
     global THREADS
     THREADS = threads
     nlp.load(options.spacy_model)
     embed.load(options.embedding_model, THREADS)
+
+
+def _exit_with(parent: int) -> None:
+    """A worker ends when the process that started it is gone (killed with SIGKILL, it cannot say so):
+    an orphan would keep the models in memory and the parent's stdout open, so its caller waits forever."""
+    while True:
+        time.sleep(1.0)
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:  # the pid now belongs to another user's process: ours is gone
+            os._exit(1)
 
 
 class InProcess:
@@ -105,7 +122,7 @@ class LocalPool:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["storyline.engine", "storyline.analyze", "spacy"])
             self._pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=warm,
-                                             initargs=(self.options, worker_threads(self.workers)))
+                                             initargs=(self.options, worker_threads(self.workers), os.getpid()))
             log.info("engine: %d local worker processes", self.workers)
         return self._pool
 
