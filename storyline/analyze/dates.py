@@ -61,15 +61,17 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((k, re.compile(p, 0 if
     ("month_day", rf"\b(?:{_WEEKDAY},? )?{_MONTH} {_DAY}\b(?!,? \d)"),
     ("day_month", rf"\b(?:{_WEEKDAY},? )?{_DAY} (?:of )?{_MONTH}\b"),
     ("month_year", rf"\b(?:(?:early|mid|late)[- ])?{_MONTH},? {_YEAR}\b"),
+    ("month_rel_year", rf"\b(?:(?:early|mid|late)[- ])?{_MONTH},? (?:of )?(?:this|last|next) year\b"),
     ("half", rf"\b(?:the\s)?(?:first|second)[- ]half(?:\sof)?\s(?:fiscal\s)?{_YEAR}\b|\b{_YEAR}\s(?:first|second)[- ]half\b"),
     ("quarter", rf"\b(?:(?:this|last|next) year's\s|{_YEAR}'s\s)?(?:{_QUARTER_ADJ}[- ]){{0,3}}(?:{_YEAR}[- ])?"
                 rf"(?:fiscal[- ])?(?:{_ORD}[- ])?(?:fiscal[- ])?quarter\b(?!-|\s+(?:of\s+(?:a|an|the|its|his|her|their|all|"
-                rf"those|these|every)\b|century|mile|inch|hour|point|final|note))(?:,?\s(?:of\s)?(?:fiscal\s)?{_YEAR}\b)?"),
+                rf"those|these|every)\b|century|mile|inch|hour|point|final|note))"
+                rf"(?:,?\s(?:of\s)?(?:(?:fiscal\s)?{_YEAR}|(?:this|next|last) year)\b)?"),
     ("period", rf"\bthe\s(?:(?:year-earlier|year-ago|year-before|latest|comparable|corresponding|{_YEAR})\s){{1,2}}period"
                rf"(?:\s(?:a year (?:ago|earlier)|last year|of {_YEAR}))?\b"),
     ("fiscal", rf"\b(?:fiscal(?:\syear)?|FY)\s?'?{_YEAR}\b"),
-    ("the_year", r"\bthe\s(?:(?:current|latest|full|whole|entire)\s)?(?:fiscal\s|calendar\s)?year\b"
-                 r"(?!-|\s+(?:ago|earlier|before|later|old|and a half|or so|since|after)\b)(?:\s(?:ended|ending|to date)\b)?"),
+    ("the_year", r"(?<!rest of )\bthe\s(?:(?:current|latest|full|whole|entire)\s)?(?:fiscal\s|calendar\s)?year\b"
+                 r"(?!-|\s+(?:ago|earlier|before|later|old|and a half|or so|since|after)\b)"),
     ("year_ago_adj", r"\b(?:the\s)?year-(?:ago|earlier)\b(?!\s(?:quarter|period))"),
     ("holiday", rf"\b{_HOLIDAY}(?:,? {_YEAR})?"),
     ("decade", r"\b(?:the\s)?(?:(?:early|late|mid)[- ])?(?:(?:1[6-9]|20)\d0s|'\d0s|(?:twenties|thirties|forties|fifties|"
@@ -80,7 +82,7 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((k, re.compile(p, 0 if
                 r"|\bthe (?:day|week|month|year|night) (?:before|after)(?! (?:yesterday|tomorrow|last|next|the|a|an|his|her|"
                 r"its|their|this|that)\b)|\bthe day (?:before yesterday|after tomorrow)\b"),
     ("ago", rf"\b(?:(?:nearly|almost|about|around|some|more than|less than|over|roughly|just|only|exactly)\s)?"
-            rf"(?:{_NUM}|a|an|a few|several) {_UNIT} (?:ago|earlier|later)\b"),
+            rf"(?:{_NUM}|a|an|a few|several) {_UNIT}(?: or so)? (?:ago|earlier|later)\b"),
     ("rel_unit", rf"\b{_MOD}?(?:(?:last|next|this|past|coming|previous|following) (?:week|month|year|weekend|decade|quarter)|"
                  r"this past (?:week|month|year|weekend))\b|\bthe weekend\b"),
     ("this_part", rf"\b{_MOD}?(?:this|last|yesterday|tomorrow) {_PART}\b|\b(?:mid|late|early)[- ]?(?:morning|afternoon|evening)"
@@ -107,8 +109,9 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((k, re.compile(p, 0 if
             r"decade|quarter|century)\b)"),
 ))
 
-_FUTURE = re.compile(r"\b(as soon as|as early as|will|shall|'ll|due|set to|expected|scheduled|plans?|planned|upcoming|going to|would|to be held|next|ahead of|coming)\b|\b(?:is|are|was|were|am)\s+(?:(?:\w+day|also|still|now|then|not)\s+)?(?:due\s+|set\s+|scheduled\s+|expected\s+)?to\b", re.I)
-_PAST = re.compile(r"\b(had|has|did|was|were|met|held|spoke|called|announced|took|made|gave|went|came|began|won|lost|last)\b|\b[a-z]{3,}ed\b", re.I)
+_FUTURE = re.compile(r"\b(?:will|would|shall|'ll)\s+(?:not\s+)?(?:be\s+|have\s+)?[a-z]+\b|"
+                     r"\b(as soon as|as early as|will|shall|'ll|due|set to|expected|scheduled|plans?|planned|upcoming|going to|would|to be held|next|ahead of|coming)\b|\b(?:is|are|was|were|am)\s+(?:(?:\w+day|also|still|now|then|not)\s+)?(?:due\s+|set\s+|scheduled\s+|expected\s+)?to\b", re.I)
+_PAST = re.compile(r"\b(had|has|did|was|were|met|held|spoke|called|announced|took|made|gave|went|came|began|won|lost|bought|sold|rose|fell|led|left|told)\b|\b[a-z]{3,}ed\b", re.I)
 # The reporting verb ("..., a spokesperson said") dates the report, not the event: it counts only when nothing else does.
 _REPORTING = re.compile(r"\b(said|says|told|added|stated|reported)\b", re.I)
 _REPORTING_PENALTY = 40
@@ -178,6 +181,7 @@ class _Context:
     text: str
     ref_day: date | None = None  # "the previous day" counts from here
     ref_year: int | None = None  # "that year", "later that year"
+    ref_quarter: tuple[int, int, int] | None = None  # (year, quarter, offset): "a year ago" after "the third quarter"
 
     def day(self) -> date | None:
         return self.ref_day or self.anchor
@@ -221,6 +225,9 @@ def find_dates(text: str, published: str | date | None) -> list[DateMention]:
             year_in_text = int(value[:4])
         if value and kind not in _ANAPHORIC:
             _remember(context, value, type_)
+        quarter = re.fullmatch(r"(\d{4})-Q([1-4])", value or "")
+        if quarter and kind in ("quarter", "period"):
+            context.ref_quarter = (int(quarter.group(1)), int(quarter.group(2)), end)
         mentions.append(DateMention(text=surface, value=value, type=type_, start=start, end=end))
     return mentions
 
@@ -284,6 +291,11 @@ def _normalise(kind: str, surface: str, context: _Context, start: int, end: int)
         return (d.isoformat() if d else None), "DATE"
     if kind == "month_year":
         return f"{parts['year']:04d}-{parts['month']:02d}", "DATE"
+    if kind == "month_rel_year":
+        if anchor is None:
+            return None, "DATE"
+        year = anchor.year + (-1 if "last year" in low else 1 if "next year" in low else 0)
+        return f"{year:04d}-{parts['month']:02d}", "DATE"
     if kind == "half":
         return f"{parts['year']:04d}-H{1 if 'first' in low else 2}", "DATE"
     if kind in ("quarter", "period"):
@@ -291,7 +303,7 @@ def _normalise(kind: str, surface: str, context: _Context, start: int, end: int)
     if kind == "fiscal":
         return f"{parts['year']:04d}", "DATE"
     if kind == "the_year":
-        if re.search(r"\b(ended|ending|to date)$", low):
+        if re.match(r"\s+(ended|ending)\b", text[end:end + 12]):
             return "P1Y", "DURATION"
         if anchor is None:
             return None, "DATE"
@@ -322,8 +334,16 @@ def _normalise(kind: str, surface: str, context: _Context, start: int, end: int)
             found = _year_for(month, 1, anchor, _tense(text, start, end))
             year = found.year if found else anchor.year
         return f"{year:04d}-{month:02d}", "DATE"
+    if kind in ("ago", "year_ago_adj", "rel_unit") and re.search(r"\b(a|one) year (ago|earlier)$|^(the )?year-(ago|earlier)$|"
+                                                             r"^last year$", low):
+        # in results news "a year ago" after "the third quarter" is that quarter a year before
+        ref = context.ref_quarter
+        if ref and start - ref[2] < 600:
+            return f"{ref[0] - 1:04d}-Q{ref[1]}", "DATE"
     if kind == "ago":
         return _ago(low, anchor if low.endswith("ago") else context.day()), "DATE"
+    if kind == "rel_unit" and low.endswith("the weekend") and anchor is not None:
+        return _weekend(anchor, _tense(text, start, end)), "DATE"
     if kind == "rel_unit":
         return _relative_unit(re.sub(rf"^{_MOD}|^this past ", lambda m: "last " if "past" in m.group(0) else "", low),
                               anchor), "DATE"
@@ -350,7 +370,9 @@ def _normalise(kind: str, surface: str, context: _Context, start: int, end: int)
             return f"{parts['year']}-{season}", "DATE"
         if anchor is None:
             return None, "DATE"
-        year = anchor.year + (1 if low.startswith("next") else -1 if low.startswith(("last", "this past")) else 0)
+        year = anchor.year + (1 if low.startswith("next") else -1 if low.startswith("last") else 0)
+        if low.startswith("this past") and {"SP": 3, "SU": 6, "FA": 9, "WI": 12}[season] > anchor.month:
+            year -= 1
         return f"{year}-{season}", "DATE"
     if kind == "vague_duration":
         unit = re.search(r"(year|month|week|day|decade|hour|minute|quarter)s\b", low).group(1)  # type: ignore[union-attr]
@@ -376,11 +398,13 @@ def _normalise(kind: str, surface: str, context: _Context, start: int, end: int)
 def _clock(low: str, surface: str, context: _Context, start: int, end: int) -> str | None:
     """ "9 a.m. Tuesday", "around 7:15 p.m.", "noon Saturday": the day (the publication day unless named) and the hour."""
     anchor = context.anchor
-    day: date | None = anchor
-    named = re.search(rf"{_WEEKDAY}|yesterday|today|tomorrow|tonight", low)
-    if named and named.group(0) in ("yesterday", "tomorrow") and anchor:
+    day: date | None = context.day()  # a bare "10 p.m." is on the day the text is talking about
+    named = re.search(rf"{_WEEKDAY}|yesterday|today|tomorrow|tonight", low, re.I)
+    if named and named.group(0).lower() in ("today", "tonight"):
+        day = anchor
+    if named and named.group(0).lower() in ("yesterday", "tomorrow") and anchor:
         day = anchor + timedelta(days=-1 if named.group(0) == "yesterday" else 1)
-    elif named and named.group(0) not in ("today", "tonight"):
+    elif named and named.group(0).lower() not in ("today", "tonight"):
         day = _weekday(named.group(0), anchor, context.text, start, end)
     month_day = re.search(rf"{_MONTH} {_DAY}", surface)
     if month_day and anchor:
@@ -421,7 +445,21 @@ def _part_of_day(low: str, context: _Context, start: int, end: int) -> str | Non
         day = context.day()
     if day is None:
         return None
+    if part == "midday":
+        return f"{day.isoformat()}T12:00"
     return f"{day.isoformat()}T{PARTS_OF_DAY[part]}"
+
+
+def _weekend(anchor: date, tense: str | None) -> str:
+    """ "over the weekend": the one before the publication day in the past tense, the next one in the future."""
+    if anchor.weekday() >= 5:
+        day = anchor
+    elif tense == "future" or (tense is None and anchor.weekday() >= 3):
+        day = anchor + timedelta(days=5 - anchor.weekday())
+    else:
+        day = anchor - timedelta(days=anchor.weekday() + 1)
+    iso = day.isocalendar()
+    return f"{iso[0]:04d}-W{iso[1]:02d}-WE"
 
 
 def _quarter(low: str, anchor: date | None) -> str | None:
@@ -570,7 +608,7 @@ def _count(word: str) -> float | None:
 
 
 def _ago(low: str, anchor: date | None) -> str | None:
-    m = re.search(rf"(?:^|\s)({_NUM}|a|an|a few|several) (year|month|week|day|decade|hour|minute|quarter)s? "
+    m = re.search(rf"(?:^|\s)({_NUM}|a|an|a few|several) (year|month|week|day|decade|hour|minute|quarter)s?(?: or so)? "
                   r"(ago|earlier|later)$", low)
     if not m or anchor is None:
         return None if anchor is None else "PAST_REF"
@@ -684,6 +722,8 @@ def _duration(low: str) -> str | None:
     if n is not None and not float(n).is_integer():
         # TIMEX3 has no fractions: half a unit is written in the next smaller one (5 1/2 hours -> PT5H30M)
         smaller = {"Y": ("M", 12), "D": ("H", 24), "H": ("M", 60), "W": ("D", 7), "M": ("D", 30)}
+        if unit_word == "year" and int(n):
+            return f"P{int(n)}Y{round((n - int(n)) * 12)}M"
         if unit_word == "hour":
             return f"PT{int(n)}H{round((n - int(n)) * 60)}M" if int(n) else f"PT{round(n * 60)}M"
         if letter in smaller and not is_time:
