@@ -331,11 +331,10 @@ def _normalise(kind: str, surface: str, context: _Context, start: int, end: int)
         elif low.startswith("this"):
             year = anchor.year
         else:
-            found = _year_for(month, 1, anchor, _tense(text, start, end))
+            found = _year_for(month, 1, anchor, _tense(text, start, end), whole_month=True)
             year = found.year if found else anchor.year
         return f"{year:04d}-{month:02d}", "DATE"
-    if kind in ("ago", "year_ago_adj", "rel_unit") and re.search(r"\b(a|one) year (ago|earlier)$|^(the )?year-(ago|earlier)$|"
-                                                             r"^last year$", low):
+    if kind in ("ago", "year_ago_adj", "rel_unit") and re.search(r"\b(a|one) year (ago|earlier)$|^(the )?year-(ago|earlier)$", low):
         # in results news "a year ago" after "the third quarter" is that quarter a year before
         ref = context.ref_quarter
         if ref and start - ref[2] < 600:
@@ -571,28 +570,26 @@ def _anaphor(low: str, context: _Context) -> tuple[str | None, str]:
     return (f"{year + shift:04d}" if year else None), "DATE"
 
 
-def _year_for(month: int, day: int, anchor: date, tense: str | None = None) -> date | None:
-    """A month and day with no year: by the sentence's tense, else the occurrence nearest the anchor
-    (news looks back more than ahead)."""
+def _year_for(month: int, day: int, anchor: date, tense: str | None = None, whole_month: bool = False) -> date | None:
+    """A month (and day) with no year: the occurrence nearest the anchor, the sentence's tense weighing against
+    the other side (news looks back more than ahead). A whole month in the past tense is the latest one begun."""
     candidates = [c for c in (_safe_date(y, month, day) for y in (anchor.year - 1, anchor.year, anchor.year + 1)) if c]
     if not candidates:
         return None
-    # a month named in the past tense is the latest one not after the anchor's month (and the reverse for future)
-    if tense == "past":
-        pool = [c for c in candidates if (c.year, c.month) <= (anchor.year, anchor.month)]
-        if pool:
-            return max(pool)
-    if tense == "future":
+    if whole_month and tense in ("past", "future"):
+        if tense == "past":
+            pool = [c for c in candidates if (c.year, c.month) <= (anchor.year, anchor.month)]
+            return max(pool) if pool else min(candidates)
         pool = [c for c in candidates if (c.year, c.month) >= (anchor.year, anchor.month)]
-        if pool:
-            return min(pool)
-    best: date | None = None
-    for candidate in candidates:
+        return min(pool) if pool else max(candidates)
+    ahead = 3.0 if tense == "past" else 1.0 if tense == "future" else 1.5
+    behind = 3.0 if tense == "future" else 1.0
+
+    def cost(candidate: date) -> float:
         delta = (candidate - anchor).days
-        score = abs(delta) if delta <= 0 else abs(delta) * 1.5
-        if best is None or score < abs((best - anchor).days) * (1.5 if best > anchor else 1):
-            best = candidate
-    return best
+        return delta * ahead if delta > 0 else -delta * behind
+
+    return min(candidates, key=cost)
 
 
 def _count(word: str) -> float | None:
