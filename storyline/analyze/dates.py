@@ -36,13 +36,15 @@ _ORD = r"(?:first|second|third|fourth|1st|2nd|3rd|4th)"
 # "early", "late", "earlier", "later", "mid-" narrow an expression and belong to it (TimeML keeps them in the span)
 _MOD = r"(?:(?:earlier|later|early|late|mid|the end of|the beginning of|the start of|the middle of)[- ])"
 _ZONE = r"(?:\s(?:EST|EDT|GMT|UTC|CST|CDT|PST|PDT|CET|BST|local time))"
-_CLOCK = rf"(?:\d{{1,2}}(?::[0-5]\d)?\s?(?:a\.m\.|p\.m\.|am\b|pm\b)|noon|midnight|[0-2]?\d:[0-5]\d(?={_ZONE}))"
+_CLOCK = rf"(?:\d{{1,2}}(?::[0-5]\d)?\s?(?:a\.m\.|p\.m\.|am\b|pm\b)|(?<!high )(?<!High )(?:noon|midnight)|[0-2]?\d:[0-5]\d(?={_ZONE}))"
 _DAYWORD = rf"(?:{_WEEKDAY}|today|yesterday|tomorrow|tonight)"
 _ANAPHOR_UNIT = r"(?:day|morning|afternoon|evening|night|week|weekend|month|year)"
 _HOLIDAY = r"(?:Christmas(?: Day| Eve)?|New Year's (?:Day|Eve)|Thanksgiving(?: Day)?|Independence Day|the Fourth of July|" \
            r"Halloween|Valentine's Day|Labor Day|Memorial Day)"
 _QUARTER_ADJ = r"(?:comparable|corresponding|same|latest|current|flat|year-earlier|year-ago|year-before|recent|previous|" \
                r"fiscal|calendar|this|that|its|the|a)"
+# words after which a capitalised month name is a month ("in May"), not a name or a verb
+_MONTH_LEADS = ("in", "by", "since", "until", "from", "during", "through", "for", "before", "after", "early", "late")
 _CASE_SENSITIVE = ("month_day_year", "day_month_year", "month_day", "day_month", "month_year", "month_range", "month",
                    "holiday")
 
@@ -76,7 +78,7 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((k, re.compile(p, 0 if
     ("holiday", rf"\b{_HOLIDAY}(?:,? {_YEAR})?"),
     ("decade", r"\b(?:the\s)?(?:(?:early|late|mid)[- ])?(?:(?:1[6-9]|20)\d0s|'\d0s|(?:twenties|thirties|forties|fifties|"
                r"sixties|seventies|eighties|nineties)\b)"),
-    ("century", r"\b(?:the|this|last|next)\s(?:(?:\d{1,2})(?:st|nd|rd|th)\s|past\s)?century\b"),
+    ("century", r"\b(?:the|this|last|next)\s(?:(?:\d{1,2})(?:st|nd|rd|th)\s|past\s)?century\b|\b\d{1,2}(?:st|nd|rd|th)[- ]century\b"),
     ("anaphor", rf"\b(?:{_MOD})?(?:that|that same|the same|the previous|the following|the prior|the preceding)\s"
                 rf"(?:{_ANAPHOR_UNIT}|{_WEEKDAY})\b|\bthe next\s(?:day|morning|afternoon|evening|night|{_WEEKDAY})\b"
                 r"|\bthe (?:day|week|month|year|night) (?:before|after)(?! (?:yesterday|tomorrow|last|next|the|a|an|his|her|"
@@ -94,14 +96,18 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((k, re.compile(p, 0 if
     ("season", r"\b(?:(?:(?:last|next|this|this past|early|late|the) )?(?:spring|summer|autumn|winter)|"
                r"(?:last|next|this|this past|early|late|the) fall)(?: (?:of )?" + _YEAR + r")?\b"),
     ("vague_duration", rf"\b(?:(?:the\s)?(?:past|last|next|coming)\s(?:few|several|couple of)\s|(?:the\s)?(?:recent|coming)\s"
-                       rf"|(?<=\bfor\s)|several\s|many\s)(?:years|months|weeks|days|decades|hours|minutes|quarters)\b"),
+                       rf"|(?<=\bfor\s)|(?<=\bwithin\s)|(?<=\bin\s)|several\s|many\s)(?:years|months|weeks|days|decades|hours|minutes|quarters)\b"),
     ("duration", rf"\b(?:(?:more|less|fewer) than |under |over |nearly |almost |about |around |some |at least |up to |"
                  rf"the (?:past|last|next|coming|first) )?(?:{_NUM}|a|an|several|a few|many)[- ](?:(?:and a half|consecutive|"
                  rf"straight|full|whole|long|more) )?{_UNIT}(?:(?: and a half)\b)?\b(?![- ]old\b)"
                  r"|\b(?:half an|a half[- ]?)(?:hour|day|year)\b"),
     ("set", r"\b(?:annually|every (?:year|month|week|day)|each (?:year|month|week|day)|daily|weekly|monthly|yearly)\b"),
-    ("month", "(?:" + "|".join(rf"(?<=\b{w} )" for w in ("in", "by", "since", "until", "from", "during", "through")) + "|"
-              rf"(?:\b(?:last|next|this|early|late|mid|(?:the )?(?:end|beginning|start|middle) of)[- ])){_MONTH}(?! \d)\b"),
+    ("month", "(?:" + "|".join(rf"(?<=\b{w} )|(?<=\b{w.title()} )" for w in _MONTH_LEADS) + "|"
+              rf"(?:\b(?:[Ll]ast|[Nn]ext|[Tt]his|[Ee]arly|[Ll]ate|[Mm]id|(?:[Tt]he )?(?:end|beginning|start|middle) of)[- ]))"
+              rf"{_MONTH}(?! \d)\b|(?<=\b[Tt]he )(?!May\b){_MONTH}(?= [a-z]{{4,}})"),
+    ("spoken_year", rf"\b(?:(?:the year )?two thousand(?: and (?:one|two|three|four|five|six|seven|eight|nine|ten))?|"
+                    rf"nineteen (?:{_TENS}(?:-(?:one|two|three|four|five|six|seven|eight|nine))?|hundred|ten|eleven|twelve|"
+                    r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen))\b"),
     ("year", rf"(?:\b(?:early|late|mid|(?:the )?(?:end|beginning|start|middle|spring|summer|autumn|fall|winter) of)[- ])?"
              rf"(?<![\d$€£.,/])(?<!\d-){_YEAR}(?!\d|,\d|%|\.\d)"),
     ("ref", r"\b(?:now|currently|nowadays|recently|lately|at present|presently|these days|at the moment|the (?:near |distant )?future|"
@@ -204,6 +210,9 @@ def find_dates(text: str, published: str | date | None) -> list[DateMention]:
                 continue
             if kind == "quarter" and not _plausible_quarter(match.group(0)):
                 continue
+            # "a second group", "three-quarters of its food": an ordinal and a fraction, not durations
+            if kind == "duration" and re.fullmatch(r"(?:a|an|one) second|.*\w-quarters?", match.group(0), re.I):
+                continue
             for i in range(start, end):
                 taken[i] = True
             spans.append((start, end, kind))
@@ -299,6 +308,8 @@ def _normalise(kind: str, surface: str, context: _Context, start: int, end: int)
     if kind == "half":
         return f"{parts['year']:04d}-H{1 if 'first' in low else 2}", "DATE"
     if kind in ("quarter", "period"):
+        if re.fullmatch(r"that quarter", low) and context.ref_quarter:
+            return f"{context.ref_quarter[0]:04d}-Q{context.ref_quarter[1]}", "DATE"
         return _quarter(low, anchor), "DATE"
     if kind == "fiscal":
         return f"{parts['year']:04d}", "DATE"
@@ -318,6 +329,8 @@ def _normalise(kind: str, surface: str, context: _Context, start: int, end: int)
         return _century(low, anchor), "DATE"
     if kind == "anaphor":
         return _anaphor(low, context)
+    if kind == "spoken_year":
+        return _spoken_year(low), "DATE"
     if kind == "year":
         return (parts["year"] and f"{parts['year']:04d}"), "DATE"
     if kind == "month":
@@ -392,6 +405,17 @@ def _normalise(kind: str, surface: str, context: _Context, start: int, end: int)
             return "FUTURE_REF", "DATE"
         return "PRESENT_REF", "DATE"
     return None, "DATE"
+
+
+def _spoken_year(low: str) -> str | None:
+    if "two thousand" in low:
+        rest = re.search(r"and (\w+)", low)
+        return f"{2000 + (NUMBER_WORDS.get(rest.group(1), 0) if rest else 0):04d}"
+    tail = low.split(" ", 1)[1]
+    if tail == "hundred":
+        return "1900"
+    number = _count(tail)
+    return f"{1900 + int(number):04d}" if number is not None else None
 
 
 def _clock(low: str, surface: str, context: _Context, start: int, end: int) -> str | None:
