@@ -95,8 +95,8 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((k, re.compile(p, 0 if
     ("weekday", rf"\b(?:(?:last|next|this|late|early) )?{_WEEKDAY}\b"),
     ("season", r"\b(?:(?:(?:last|next|this|this past|early|late|the) )?(?:spring|summer|autumn|winter)|"
                r"(?:last|next|this|this past|early|late|the) fall)(?: (?:of )?" + _YEAR + r")?\b"),
-    ("vague_duration", rf"\b(?:(?:the\s)?(?:past|last|next|coming)\s(?:few|several|couple of)\s|(?:the\s)?(?:recent|coming)\s"
-                       rf"|(?<=\bfor\s)|(?<=\bwithin\s)|(?<=\bin\s)|several\s|many\s)(?:years|months|weeks|days|decades|hours|minutes|quarters)\b"),
+    ("vague_duration", r"\b(?:(?:the\s)?(?:past|last|next|coming)\s(?:few|several|couple of)\s|(?:the\s)?(?:recent|coming)\s"
+                       r"|(?<=\bfor\s)|(?<=\bwithin\s)|(?<=\bin\s)|several\s|many\s)(?:years|months|weeks|days|decades|hours|minutes|quarters)\b"),
     ("duration", rf"\b(?:(?:more|less|fewer) than |under |over |nearly |almost |about |around |some |at least |up to |"
                  rf"the (?:past|last|next|coming|first) )?(?:{_NUM}|a|an|several|a few|many)[- ](?:(?:and a half|consecutive|"
                  rf"straight|full|whole|long|more) )?{_UNIT}(?:(?: and a half)\b)?\b(?![- ]old\b)"
@@ -156,10 +156,39 @@ def parse_date(value: str | None) -> date | None:
     return None
 
 
+_CALENDAR = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:T[0-9:]+|T(?:MO|AF|EV|NI|MI|DT))?")
+_WEEK = re.compile(r"(\d{4})-W(\d{1,2})(?:-WE)?")
+
+
+def calendar_point(value: str | None) -> tuple[str, str] | None:
+    """The calendar date a TIMEX3 value names and its precision ("day", "month", "year"), or None for anything
+    else (weeks, quarters, seasons, decades, durations, sets, PRESENT_REF, malformed values). Never raises."""
+    if not value:
+        return None
+    m = _CALENDAR.fullmatch(value.strip())
+    if not m:
+        return None
+    year, month, day = m.group(1), m.group(2), m.group(3)
+    if day is not None:
+        d = _safe_date(int(year), int(month), int(day))
+        return (d.isoformat(), "day") if d else None
+    if month is not None:
+        return (f"{year}-{month}", "month") if 1 <= int(month) <= 12 else None
+    return year, "year"
+
+
+def week_of(value: str | None) -> tuple[int, int] | None:
+    """ISO (year, week) of a week value ("2025-W07", "2025-W07-WE"), or None. Never raises."""
+    m = _WEEK.fullmatch((value or "").strip())
+    if not m or not 1 <= int(m.group(2)) <= 53:
+        return None
+    return int(m.group(1)), int(m.group(2))
+
+
 def _safe_date(y: int, m: int, d: int) -> date | None:
     try:
         return date(y, m, d)
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
 
 
@@ -332,7 +361,7 @@ def _normalise(kind: str, surface: str, context: _Context, start: int, end: int)
     if kind == "spoken_year":
         return _spoken_year(low), "DATE"
     if kind == "year":
-        return (parts["year"] and f"{parts['year']:04d}"), "DATE"
+        return (f"{parts['year']:04d}" if "year" in parts else None), "DATE"
     if kind == "month":
         month = parts["month"]
         if anchor is None:
