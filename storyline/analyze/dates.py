@@ -79,8 +79,10 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((k, re.compile(p, 0 if
     ("decade", r"\b(?:the\s)?(?:(?:early|late|mid)[- ])?(?:(?:1[6-9]|20)\d0s|'\d0s|(?:twenties|thirties|forties|fifties|"
                r"sixties|seventies|eighties|nineties)\b)"),
     ("century", r"\b(?:the|this|last|next)\s(?:(?:\d{1,2})(?:st|nd|rd|th)\s|past\s)?century\b|\b\d{1,2}(?:st|nd|rd|th)[- ]century\b"),
+    # "said that Monday ...": "that" before a weekday is a conjunction far more often than a pointer back
     ("anaphor", rf"\b(?:{_MOD})?(?:that|that same|the same|the previous|the following|the prior|the preceding)\s"
-                rf"(?:{_ANAPHOR_UNIT}|{_WEEKDAY})\b|\bthe next\s(?:day|morning|afternoon|evening|night|{_WEEKDAY})\b"
+                rf"{_ANAPHOR_UNIT}\b|\b(?:the previous|the following|the next)\s(?:day|morning|afternoon|evening|night|"
+                rf"{_WEEKDAY})\b"
                 r"|\bthe (?:day|week|month|year|night) (?:before|after)(?! (?:yesterday|tomorrow|last|next|the|a|an|his|her|"
                 r"its|their|this|that)\b)|\bthe day (?:before yesterday|after tomorrow)\b"),
     ("ago", rf"\b(?:(?:nearly|almost|about|around|some|more than|less than|over|roughly|just|only|exactly)\s)?"
