@@ -627,16 +627,21 @@ def _anaphor(low: str, context: _Context) -> tuple[str | None, str]:
 
 def _year_for(month: int, day: int, anchor: date, tense: str | None = None, whole_month: bool = False) -> date | None:
     """A month (and day) with no year: the occurrence nearest the anchor, the sentence's tense weighing against
-    the other side (news looks back more than ahead). A whole month in the past tense is the latest one begun."""
+    the other side (news looks back more than ahead)."""
     candidates = [c for c in (_safe_date(y, month, day) for y in (anchor.year - 1, anchor.year, anchor.year + 1)) if c]
     if not candidates:
         return None
-    if whole_month and tense in ("past", "future"):
-        if tense == "past":
-            pool = [c for c in candidates if (c.year, c.month) <= (anchor.year, anchor.month)]
-            return max(pool) if pool else min(candidates)
-        pool = [c for c in candidates if (c.year, c.month) >= (anchor.year, anchor.month)]
-        return min(pool) if pool else max(candidates)
+    if whole_month:
+        # counted in months; the tense weighs six to one, so "began in February" in December is last February
+        # but "gave them until mid-November" at the end of October is this November
+        ahead_m = 6.0 if tense == "past" else 1.0 if tense == "future" else 1.5
+        behind_m = 6.0 if tense == "future" else 1.0
+
+        def months(candidate: date) -> float:
+            delta = (candidate.year - anchor.year) * 12 + candidate.month - anchor.month
+            return delta * ahead_m if delta > 0 else -delta * behind_m
+
+        return min(candidates, key=months)
     ahead = 3.0 if tense == "past" else 1.0 if tense == "future" else 1.5
     behind = 3.0 if tense == "future" else 1.0
 
