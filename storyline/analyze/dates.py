@@ -100,7 +100,7 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((k, re.compile(p, 0 if
     ("vague_duration", r"\b(?:(?:the\s)?(?:past|last|next|coming)\s(?:few|several|couple of)\s|(?:the\s)?(?:recent|coming)\s"
                        r"|(?<=\bfor\s)|(?<=\bwithin\s)|(?<=\bin\s)|several\s|many\s)(?:years|months|weeks|days|decades|hours|minutes|quarters)\b"),
     ("duration", rf"\b(?:(?:more|less|fewer) than |under |over |nearly |almost |about |around |some |at least |up to |"
-                 rf"the (?:past|last|next|coming|first) )?(?:{_NUM}|a|an|several|a few|many)[- ](?:(?:and a half|consecutive|"
+                 rf"the (?:past|last|next|coming|first|latest) |the )?(?:{_NUM}|a|an|several|a few|many)[- ](?:(?:and a half|consecutive|"
                  rf"straight|full|whole|long|more) )?{_UNIT}(?:(?: and a half)\b)?\b(?![- ]old\b)"
                  r"|\b(?:half an|a half[- ]?)(?:hour|day|year)\b"),
     ("set", r"\b(?:annually|every (?:year|month|week|day)|each (?:year|month|week|day)|daily|weekly|monthly|yearly)\b"),
@@ -246,7 +246,7 @@ def find_dates(text: str, published: str | date | None) -> list[DateMention]:
                 continue
             for i in range(start, end):
                 taken[i] = True
-            spans.append((start, end, kind))
+            spans.append((_trim(kind, match.group(0), start), end, kind))
     spans.sort()
     mentions = []
     context = _Context(anchor, text)
@@ -287,6 +287,18 @@ def _remember(context: _Context, value: str, type_: str) -> None:
         context.ref_year = int(day.group(1))
     elif re.match(r"\d{4}(?:$|-)", value):
         context.ref_year = int(value[:4])
+
+
+_ADJECTIVE_DETERMINER = re.compile(r"(?:the|that|this)\s+(?=(?:fiscal[- ])?\S+-quarter\b|year-(?:ago|earlier)$)|"
+                                   r"(?:a|an|its|their|his|her)\s+", re.I)
+
+
+def _trim(kind: str, surface: str, start: int) -> int:
+    """TimeML leaves the determiner out of "a third-quarter loss", "its fourth quarter", "the year-ago results"."""
+    if kind not in ("quarter", "year_ago_adj"):
+        return start
+    m = _ADJECTIVE_DETERMINER.match(surface)
+    return start + m.end() if m else start
 
 
 def _plausible_quarter(surface: str) -> bool:
