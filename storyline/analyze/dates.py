@@ -118,11 +118,12 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((k, re.compile(p, 0 if
 ))
 
 _FUTURE = re.compile(r"\b(?:will|would|shall|'ll)\s+(?:not\s+)?(?:be\s+|have\s+)?[a-z]+\b|"
-                     r"\b(as soon as|as early as|will|shall|'ll|due|set to|expected|scheduled|plans?|planned|upcoming|going to|would|to be held|next|ahead of|coming)\b|\b(?:is|are|was|were|am)\s+(?:(?:\w+day|also|still|now|then|not)\s+)?(?:due\s+|set\s+|scheduled\s+|expected\s+)?to\b", re.I)
+                     r"\b(as soon as|as early as|will|shall|'ll|due|set to|expected|scheduled|plans?|planned|upcoming|going to|would|to be held|next|ahead of|coming)\b|\b(?:is|are|was|were|am)\s+(?:(?:\w+day|also|still|now|then|not)\s+)?(?:due\s+|set\s+|scheduled\s+|expected\s+|planning\s+|going\s+|preparing\s+|hoping\s+)?to\b", re.I)
 _PAST = re.compile(r"\b(had|has|did|was|were|met|held|spoke|called|announced|took|made|gave|went|came|began|won|lost|bought|sold|rose|fell|led|left|told)\b|\b[a-z]{3,}ed\b", re.I)
 # The reporting verb ("..., a spokesperson said") dates the report, not the event: it counts only when nothing else does.
 _REPORTING = re.compile(r"\b(said|says|told|added|stated|reported)\b", re.I)
 _REPORTING_PENALTY = 40
+_DEADLINE = re.compile(r"\b(?:until|till|as soon as|as early as|no later than)\s+(?:on\s+|at\s+)?$", re.I)
 
 
 @dataclass(frozen=True)
@@ -753,6 +754,9 @@ def _weekday(low: str, anchor: date | None, text: str, start: int, end: int) -> 
 
 def _tense(text: str, start: int, end: int) -> str | None:
     """Past or future, from the cue word nearest the expression inside its sentence."""
+    # "postponed until Tuesday", "as early as next week": a deadline or a target lies ahead whatever the verb's tense
+    if _DEADLINE.search(text[max(0, start - 16):start]):
+        return "future"
     left_edge = max(0, text.rfind(". ", 0, start), text.rfind("\n", 0, start), start - 80)
     right_edge = min(x for x in (text.find(". ", end), text.find("\n", end), end + 50) if x >= 0)
     before, after = text[left_edge:start], text[end:right_edge]
