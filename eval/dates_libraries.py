@@ -10,7 +10,7 @@ that can import this repository and pass its site-packages with --site:
 HeidelTime runs its bundled jar and TreeTagger once per document (minutes for 76 files); its output is cached
 by text hash under --cache. Figures measured on 2026-11-23 (held-out, 575 expressions):
 
-    storyline    strict 0.855  relaxed 0.924  value 0.763  type 0.946   (0.5 s for all files)
+    storyline    strict 0.855  relaxed 0.924  value 0.762  type 0.946   (under 1 s for all files)
     heideltime   strict 0.840  relaxed 0.914  value 0.764  type 0.962   (520 s, java 17)
     recognizers  strict 0.605  relaxed 0.780  value 0.292  type 0.894   (Microsoft Recognizers-Text, 40 s)
     timexy       strict 0.092  relaxed 0.174  value 0.117  type 0.945   (absolute dates only, no anchor)
