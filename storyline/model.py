@@ -136,9 +136,11 @@ class Quote:
 class Event:
     """A dated happening on the story's timeline, merged across articles."""
 
-    date: str
-    text: str
+    date: str  # a calendar date: YYYY-MM-DD, YYYY-MM or YYYY
+    text: str  # the sentence that dates it
     article_ids: tuple[str, ...]
+    precision: str = "day"  # day, month or year: how much of `date` the sources give
+    dated_by: str = ""  # the time expression in `text` that gives the date ("Monday", "last February")
 
 
 @dataclass(frozen=True)

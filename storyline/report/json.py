@@ -35,7 +35,8 @@ def story_dict(story: Story) -> dict[str, Any]:
                      for e in story.entities],
         "quotes": [{"text": q.text, "speaker": q.speaker, "entity_id": q.entity_id, "article_id": q.article_id,
                     "direct": q.direct, "group": q.group} for q in story.quotes],
-        "events": [{"date": e.date, "text": e.text, "article_ids": list(e.article_ids)} for e in story.events],
+        "events": [{"date": e.date, "text": e.text, "article_ids": list(e.article_ids), "precision": e.precision,
+                    "dated_by": e.dated_by} for e in story.events],
         "claims": [{"id": c.id, "text": c.text, "status": c.status, "article_ids": list(c.article_ids),
                     "conflicts_with": list(c.conflicts_with), "origins": list(c.origins), "reason": c.reason,
                     "sources": [{"article_id": a, "text": t} for a, t in c.sources]}
