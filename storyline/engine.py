@@ -77,15 +77,29 @@ def warm(options: Options, threads: int, parent: int | None = None) -> None:
 
 def _exit_with(parent: int) -> None:
     """A worker ends when the process that started it is gone (killed with SIGKILL, it cannot say so):
-    an orphan would keep the models in memory and the parent's stdout open, so its caller waits forever."""
+    an orphan would keep the models in memory and the parent's stdout open, so its caller waits forever.
+    A killed parent stays a zombie until its own caller reaps it, so "gone" includes that state."""
+    spawner = os.getppid()  # the forkserver: it exits with the parent, and then this worker is re-parented
     while True:
         time.sleep(1.0)
+        if os.getppid() != spawner or not _alive(parent):
+            os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X")
+    except FileNotFoundError:
+        return False
+    except OSError:  # no /proc (not Linux): ask the kernel whether the pid exists
         try:
-            os.kill(parent, 0)
+            os.kill(pid, 0)
         except ProcessLookupError:
-            os._exit(1)
-        except PermissionError:  # the pid now belongs to another user's process: ours is gone
-            os._exit(1)
+            return False
+        except PermissionError:
+            return True
+        return True
 
 
 class InProcess:
