@@ -8,6 +8,7 @@ checks the store really was left half done at that point, so a point that never 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -45,8 +46,16 @@ def _ingest(inputs: list[str], db: str, fault: str | None = None, timeout: float
     env = {k: v for k, v in os.environ.items() if k != "STORYLINE_FAULT"}
     if fault:
         env["STORYLINE_FAULT"] = fault
-    return subprocess.run([sys.executable, "-m", "storyline.cli", "ingest", *inputs, "--db", db, "-q"],
-                          capture_output=True, text=True, env=env, timeout=timeout)
+    # its own process group, as a service manager runs a job: a kill takes its worker processes too
+    process = subprocess.Popen([sys.executable, "-m", "storyline.cli", "ingest", *inputs, "--db", db, "-q"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                               start_new_session=True)
+    try:
+        out, err = process.communicate(timeout=timeout)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)  # workers a killed run left behind
+    return subprocess.CompletedProcess(process.args, process.returncode, out, err)
 
 
 def _snapshot(db: str) -> dict:
