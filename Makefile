@@ -47,7 +47,7 @@ postgres:
 test: setup browser postgres
 	$(BIN)/python -m pytest -q
 
-test-fast: setup
+test-fast: setup postgres
 	$(BIN)/python -m pytest -q -m "not slow"
 
 # Each stage scored on labelled data (needs ../shared beside the repository).
