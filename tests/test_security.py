@@ -307,7 +307,9 @@ def test_the_token_protects_every_route(tmp_path):
         assert httpx.get(base + "/api/stories", headers={"Authorization": "Bearer wrong"}).status_code == 401
         assert httpx.get(base + "/api/stories?token=wrong").status_code == 401
         assert httpx.post(base + "/api/articles", json={"text": "x"}).status_code == 401
-        assert httpx.get(base + "/api/stories", headers={"Authorization": "Bearer s3cret-token"}).status_code == 200
+        bearer = {"Authorization": "Bearer s3cret-token"}
+        assert httpx.get(base + "/api/stories", headers=bearer).status_code == 200
+        assert httpx.get(base + "/api/stories?mytoken=1", headers=bearer).status_code == 200  # not a token
         first = httpx.get(base + "/?token=s3cret-token&q=fire")
         assert first.status_code == 303 and first.headers["location"] == "/?q=fire"
         assert "HttpOnly" in first.headers["set-cookie"] and "SameSite=Strict" in first.headers["set-cookie"]

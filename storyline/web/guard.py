@@ -197,7 +197,8 @@ class Guard:
         return any(hmac.compare_digest(g.encode(), self.token.encode()) for g in given)
 
     def _token_in_query(self, scope: Scope) -> bool:
-        return scope.get("method") == "GET" and b"token=" in scope.get("query_string", b"")
+        query = parse_qsl(scope.get("query_string", b"").decode("latin-1"))
+        return scope.get("method") == "GET" and any(k == "token" for k, _ in query)
 
     async def set_token_cookie(self, scope: Scope, send: Any) -> None:
         """?token= once: the token moves into a cookie and out of the address bar (and of Referer headers)."""
