@@ -42,6 +42,7 @@ from ..report.json import article_dict, story_dict
 from ..report.views import story_view
 from ..settings import Options, load_options
 from ..store import Store
+from . import follow
 from .guard import Guard, error_body, host_names, is_loopback
 
 log = logging.getLogger(__name__)
@@ -93,8 +94,10 @@ ARTICLES_SCHEMA = {"requestBody": {"required": True, "content": {"application/js
     "description": "article objects of the input contract v1"}}}}}
 
 
-def create_app(db: str, options: Options | None = None, host: str = "127.0.0.1") -> FastAPI:
-    """The app for a store; `host` is the address it will be bound to (it answers to that name)."""
+def create_app(db: str, options: Options | None = None, host: str = "127.0.0.1",
+               watch: str | None = None) -> FastAPI:
+    """The app for a store; `host` is the address it will be bound to (it answers to that name);
+    `watch` a sources file to poll in the background (storyline serve --watch)."""
     options = options or load_options()
     store = Store.open(db)  # create and migrate once, before any request
     try:
@@ -184,6 +187,14 @@ def create_app(db: str, options: Options | None = None, host: str = "127.0.0.1")
         finally:
             store.close()
 
+    # following, exports, feeds and the watch loop (storyline serve --watch SOURCES) live in follow.py;
+    # included before the pages so /stories/{id}/claims.csv is not read as a story id with a slash
+    watcher = follow.WatchThread(watch, db, options, lock) if watch else None
+    app.include_router(follow.router(db, options, templates, watcher, build_story))
+    if watcher is not None:
+        app.router.on_startup.append(watcher.start)
+        app.router.on_shutdown.append(watcher.stop.set)
+
     # --- pages ------------------------------------------------------------------------------
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -195,9 +206,10 @@ def create_app(db: str, options: Options | None = None, host: str = "127.0.0.1")
 
     # ids may hold "/" (they come from the input's "id" field): the path converter keeps them whole
     @app.get("/stories/{story_id:path}", response_class=HTMLResponse, include_in_schema=False)
-    def story_page(story_id: str) -> HTMLResponse:
+    def story_page(story_id: str, since: str = "") -> HTMLResponse:
         analysis = build_story(story_id)
-        return page("story_page.html.j2", analysis=analysis, v=story_view(analysis, analysis.stories[0]))
+        return page("story_page.html.j2", analysis=analysis, v=story_view(analysis, analysis.stories[0]),
+                    h=follow.history_context(analysis.stories[0], since))
 
     @app.get("/articles/{article_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(article_id: str) -> HTMLResponse:
@@ -449,9 +461,10 @@ def check_bind(host: str, token: str) -> None:
                           "or --token auto to have one made and printed")
 
 
-def serve(db: str, host: str = "127.0.0.1", port: int = 8750, options: Options | None = None) -> None:
+def serve(db: str, host: str = "127.0.0.1", port: int = 8750, options: Options | None = None,
+          watch: str | None = None) -> None:
     import uvicorn
 
     options = options or load_options()
     check_bind(host, options.token)
-    uvicorn.run(create_app(db, options, host=host), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(db, options, host=host, watch=watch), host=host, port=port, log_level="warning")
