@@ -1,7 +1,7 @@
 """Cost as the store grows: 1,000, 10,000 and 100,000 articles, per-article time and peak memory.
 
     .venv/bin/python bench/growth.py [--sizes 1000,10000,100000] [--batch 500] [--builds 30]
-    STORYLINE_BENCH_PG=postgresql://user@host:port/db .venv/bin/python bench/growth.py   # PostgreSQL too
+    STORYLINE_BENCH_PG=postgresql://user@host:port/db .venv/bin/python bench/growth.py   # that server's PostgreSQL
 
 The real texts of ../shared (ECB+ dev and paris-summit) are parsed, analysed and embedded once (cached), then
 replicated into the store the way a desk ingests them day after day: copy k is published 7 days after copy
@@ -9,7 +9,8 @@ k-1, its people, places and organisations carry other names, its dates are shift
 permuted space and its shingles are salted, so every copy forms stories of its own and is no copy of another.
 Each batch goes through the real pipeline steps after analysis: deduplication lookups against the store,
 store, story placement (with consolidation); then a sample of stories is built. Every size runs in a fresh
-process on a fresh store, so its peak memory is its own.
+process on a fresh store, so its peak memory is its own. PostgreSQL: a throwaway server (Debian's
+postgresql, as `make test` starts it; fsync off) unless STORYLINE_BENCH_PG names one; a new database per size.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import hashlib
 import json
 import os
 import pickle
+import subprocess
 import sys
 import tempfile
 import time
@@ -166,48 +168,50 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--batch", type=int, default=500, help="articles per ingest call")
     parser.add_argument("--builds", type=int, default=30, help="stories built at each size")
+    parser.add_argument("--sqlite-only", action="store_true", help="skip PostgreSQL")
     parser.add_argument("--run", nargs=2, metavar=("SIZE", "DB"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run:
         print(json.dumps(run(int(args.run[0]), args.run[1], args.batch, args.builds)))
         return
-    import subprocess
-
     base = base_corpus()
     print(f"base: {len(base)} real articles, analysed once; copies published {COPY_DAYS} days apart")
-    stores = [("sqlite", None)]
-    if os.environ.get("STORYLINE_BENCH_PG"):
-        stores.append(("postgresql", os.environ["STORYLINE_BENCH_PG"]))
+    stores: list[tuple[str, object]] = [("sqlite", None)]
+    server = None
+    if not args.sqlite_only:
+        from tests.postgres import ExistingServer, PostgresServer
+
+        try:  # a database per size, on the server STORYLINE_BENCH_PG names or on a throwaway one
+            given = os.environ.get("STORYLINE_BENCH_PG")
+            server = ExistingServer(given) if given else PostgresServer()
+            stores.append(("postgresql", server))
+        except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
+            print(f"postgresql: skipped, no server ({exc})")
     print(f"{'store':<11} {'articles':>8} {'stories':>8} {'ingest ms/art':>14} {'place ms/art':>13} "
           f"{'last 10%: ingest':>17} {'place':>7} {'build ms/story':>15} {'peak MB':>8}")
-    for kind, url in stores:
-        first = None
-        for size in (int(s) for s in args.sizes.split(",")):
-            with tempfile.TemporaryDirectory(prefix="storyline-growth-") as folder:
-                db = fresh_postgres(url) if url else str(Path(folder) / "growth.db")
-                out = subprocess.run([sys.executable, __file__, "--run", str(size), db, "--batch", str(args.batch),
-                                      "--builds", str(args.builds)], capture_output=True, text=True)
+    try:
+        for kind, pg in stores:
+            first = last = None
+            for size in (int(s) for s in args.sizes.split(",")):
+                with tempfile.TemporaryDirectory(prefix="storyline-growth-") as folder:
+                    db = pg.new_database() if pg is not None else str(Path(folder) / "growth.db")  # type: ignore[attr-defined]
+                    out = subprocess.run([sys.executable, __file__, "--run", str(size), db, "--batch", str(args.batch),
+                                          "--builds", str(args.builds)], capture_output=True, text=True)
                 if out.returncode:
                     print(f"{kind:<11} {size:>8} failed: {out.stderr.strip().splitlines()[-1:]}")
                     continue
-                r = json.loads(out.stdout.strip().splitlines()[-1])
-            first = first or r
-            print(f"{kind:<11} {r['size']:>8} {r['stories']!s:>8} {r['ingest_ms']:>14.2f} {r['placement_ms']:>13.2f} "
-                  f"{r['last_ingest_ms']:>17.2f} {r['last_placement_ms']:>7.2f} {r['build_ms']:>15.1f} "
-                  f"{r['peak_mb']:>8.0f}")
-        if first:
-            print(f"{kind}: placement per article at the largest size / at {first['size']}: "
-                  f"{r['placement_ms'] / first['placement_ms']:.2f}x (aim: within 2x)")
-
-
-def fresh_postgres(url: str) -> str:
-    """The PostgreSQL database named by the URL, emptied, so each size starts from nothing."""
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as con:
-        con.execute("DROP SCHEMA public CASCADE")
-        con.execute("CREATE SCHEMA public")
-    return url
+                last = r = json.loads(out.stdout.strip().splitlines()[-1])
+                first = first or r
+                print(f"{kind:<11} {r['size']:>8} {r['stories']!s:>8} {r['ingest_ms']:>14.2f} "
+                      f"{r['placement_ms']:>13.2f} {r['last_ingest_ms']:>17.2f} {r['last_placement_ms']:>7.2f} "
+                      f"{r['build_ms']:>15.1f} {r['peak_mb']:>8.0f}", flush=True)
+            if first and last and last is not first:
+                print(f"{kind}: placement per article at {last['size']} / at {first['size']}: "
+                      f"{last['placement_ms'] / first['placement_ms']:.2f}x over the run, "
+                      f"{last['last_placement_ms'] / first['last_placement_ms']:.2f}x in its last tenth (aim: within 2x)")
+    finally:
+        if server is not None:
+            server.stop()
 
 
 if __name__ == "__main__":
