@@ -168,7 +168,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--batch", type=int, default=500, help="articles per ingest call")
     parser.add_argument("--builds", type=int, default=30, help="stories built at each size")
-    parser.add_argument("--sqlite-only", action="store_true", help="skip PostgreSQL")
+    parser.add_argument("--stores", default="sqlite,postgresql", help="which stores to grow (comma-separated)")
     parser.add_argument("--run", nargs=2, metavar=("SIZE", "DB"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run:
@@ -176,9 +176,9 @@ def main() -> None:
         return
     base = base_corpus()
     print(f"base: {len(base)} real articles, analysed once; copies published {COPY_DAYS} days apart")
-    stores: list[tuple[str, object]] = [("sqlite", None)]
+    stores: list[tuple[str, object]] = [("sqlite", None)] if "sqlite" in args.stores else []
     server = None
-    if not args.sqlite_only:
+    if "postgresql" in args.stores:
         from tests.postgres import ExistingServer, PostgresServer
 
         try:  # a database per size, on the server STORYLINE_BENCH_PG names or on a throwaway one
