@@ -8,12 +8,12 @@ the int8 model's vectors, whose quantisation depends on the batch) are the same 
 
 from __future__ import annotations
 
-import functools
 import logging
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol, TypeVar
 
 from .errors import SettingError
@@ -116,11 +116,23 @@ class LocalPool:
     def map(self, task: Task, items: Sequence[Any]) -> Iterator[Any]:
         if len(items) < MIN_PARALLEL_ITEMS and self._pool is None:
             return self.inline.map(task, items)
-        return self._start().map(functools.partial(_run, task, self.options), items)
+        pool = self._start()
+        return self._in_order(task, items, [pool.submit(_run, task, self.options, item) for item in items])
+
+    def _in_order(self, task: Task, items: Sequence[Any], futures: list[Future[Any]]) -> Iterator[Any]:
+        for item, future in zip(items, futures):
+            try:
+                yield future.result()
+            except BrokenProcessPool:
+                # a worker died (killed, out of memory): what is left runs here, nothing is lost
+                if self._pool is not None:
+                    log.warning("engine: a worker process died; the remaining work runs in this process")
+                    self.close()
+                yield task(self.options, item)
 
     def close(self) -> None:
         if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
+            self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
 
 
