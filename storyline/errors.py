@@ -63,6 +63,15 @@ class FetchFailed(InputError):
     code = "SL108"
 
 
+class HttpStatus(FetchFailed):
+    """A URL answered with an HTTP error status; 429/503 may say when to come back (Retry-After)."""
+
+    def __init__(self, path: str, reason: str, status: int, retry_after: str | None = None) -> None:
+        super().__init__(path, reason)
+        self.status = status
+        self.retry_after = retry_after
+
+
 class NoText(InputError):
     """The input was readable but held no article text after cleaning."""
 
@@ -107,6 +116,12 @@ class TextTooLong(InputError):
     """A text longer than an article can be (setting max_article_chars): a book or a dump, not news."""
 
     code = "SL116"
+
+
+class WatchSourceError(InputError):
+    """A line of a watch sources file that names nothing watchable."""
+
+    code = "SL117"
 
 
 class StoreError(StorylineError):

@@ -9,7 +9,7 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
-from . import align, dedup, embed, engine, faults, nlp, stories, summarize, work
+from . import align, dedup, embed, engine, faults, history, nlp, stories, summarize, work
 from .analyze.entities import entity_for, fold, resolve
 from .clean import clean_documents
 from .errors import AnalysisFailed, DuplicateInput, InputError, NoText, StoryFailed, StoryNotFound, TextTooLong
@@ -245,7 +245,12 @@ class Pipeline:
             if story_id and story_id not in batch.stories:
                 batch.stories.append(story_id)
 
-    ARTICLE_STEPS: tuple[str, ...] = ("ingest", "clean", "dedup", "analyze", "embed", "store", "stories")
+    def step_history(self, batch: Batch) -> None:
+        """A new version, with what changed, for each story an article joined or left."""
+        if self.options.story_history:
+            history.record(batch.stories, self.story, self.store)
+
+    ARTICLE_STEPS: tuple[str, ...] = ("ingest", "clean", "dedup", "analyze", "embed", "store", "stories", "history")
 
     def ingest(self, inputs: Sequence[str], stdin: BinaryIO | None = None,
                documents: Sequence[RawDocument] = (), skipped: Sequence[Skipped] = ()) -> IngestReport:
@@ -281,7 +286,7 @@ class Pipeline:
         summary = summarize.briefing(claims, articles, self.options.summary_sentences)
         return Story(id=story_id, title=_story_title(articles, row.title, self.store), article_ids=tuple(ids),
                      entities=tuple(entities), quotes=tuple(quotes), events=tuple(events), claims=tuple(claims),
-                     summary=tuple(summary))
+                     summary=tuple(summary), changes=tuple(self.store.story_changes(story_id)))
 
     def analysis(self, story_ids: Sequence[str] | None = None, skipped: Sequence[Skipped] = ()) -> Analysis:
         ids = list(story_ids) if story_ids is not None else [s.id for s in self.store.stories()]
@@ -336,6 +341,8 @@ def analyze(inputs: Sequence[str], options: Options | None = None, db: str = ":m
     from .settings import load_options
 
     options = options or load_options()
+    if db == ":memory:":
+        options = options.with_(story_history=False)  # a one-off run has no earlier version to compare with
     store = Store.open(db)
     try:
         pipeline = Pipeline(options, store, progress)

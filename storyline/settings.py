@@ -54,6 +54,10 @@ SETTINGS: tuple[Setting, ...] = (
             "1 everything in one process"),
     Setting("engine", "local", "where per-article work runs: 'local' (worker processes on this machine) or "
             "'ray' (a Ray cluster at RAY_ADDRESS, or a local one started for the run)"),
+    Setting("story_history", True, "keep a version of each story per ingest that changes it, with what changed"),
+    Setting("watch_every", 600.0, "seconds between two polls of the same watched source"),
+    Setting("watch_host_spacing", 2.0, "least seconds between two requests to the same host while watching"),
+    Setting("watch_max_backoff", 21600.0, "longest wait in seconds after repeated errors from a watched source"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -84,6 +88,10 @@ class Options:
     token: str = _BY_NAME["token"].default
     workers: int = _BY_NAME["workers"].default
     engine: str = _BY_NAME["engine"].default
+    story_history: bool = _BY_NAME["story_history"].default
+    watch_every: float = _BY_NAME["watch_every"].default
+    watch_host_spacing: float = _BY_NAME["watch_host_spacing"].default
+    watch_max_backoff: float = _BY_NAME["watch_max_backoff"].default
 
     def with_(self, **changes: Any) -> Options:
         unknown = set(changes) - set(_BY_NAME)

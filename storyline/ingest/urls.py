@@ -14,10 +14,11 @@ import ipaddress
 import re
 import socket
 import ssl
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import urljoin, urlsplit
 
-from ..errors import BlockedAddress, FetchFailed, InputError
+from ..errors import BlockedAddress, FetchFailed, HttpStatus, InputError
 from ..model import RawDocument
 from ..settings import Options
 
@@ -114,6 +115,14 @@ def fetch_url(url: str, options: Options) -> Result:
 
 def fetch(url: str, options: Options) -> tuple[bytes, str, str]:
     """The body, Content-Type and final URL of a GET, redirects followed (and checked) by hand."""
+    answer = get(url, options)
+    return answer.body, answer.content_type, answer.url
+
+
+def get(url: str, options: Options, headers: dict[str, str] | None = None) -> Fetched:
+    """One GET through the address checks, redirects followed (and checked) by hand; extra request headers
+    (a poll's validators) go to every hop. A 304 is an answer; a 4xx/5xx raises HttpStatus (a FetchFailed).
+    """
     current = url
     for _ in range(MAX_REDIRECTS + 1):
         parts = urlsplit(current)
@@ -130,14 +139,17 @@ def fetch(url: str, options: Options) -> tuple[bytes, str, str]:
         try:
             connection.request("GET", target, headers={
                 "User-Agent": options.user_agent, "Accept-Encoding": "identity",
-                "Accept": "text/html,application/xml,application/json,text/plain,*/*",
+                "Accept": "text/html,application/xml,application/json,text/plain,*/*", **(headers or {}),
             })
             response = connection.getresponse()
             if response.status in _REDIRECTS and response.getheader("Location"):
                 current = urljoin(current, response.getheader("Location", ""))
                 continue
             if response.status >= 400:
-                raise FetchFailed(url, f"HTTP {response.status} {response.reason}")
+                raise HttpStatus(url, f"HTTP {response.status} {response.reason}", status=response.status,
+                                 retry_after=response.getheader("Retry-After"))
+            if response.status == 304:
+                return Fetched(304, current, b"", "", response.getheader("ETag"), response.getheader("Last-Modified"))
             body = response.read(options.fetch_max_bytes + 1)
             content_type = response.getheader("Content-Type", "") or ""
         except ssl.SSLCertVerificationError as exc:
@@ -148,7 +160,8 @@ def fetch(url: str, options: Options) -> tuple[bytes, str, str]:
             connection.close()
         if len(body) > options.fetch_max_bytes:
             raise FetchFailed(url, f"response larger than {options.fetch_max_bytes:,} bytes (setting fetch_max_bytes)")
-        return body, content_type, current
+        return Fetched(response.status, current, body, content_type, response.getheader("ETag"),
+                       response.getheader("Last-Modified"))
     raise FetchFailed(url, f"more than {MAX_REDIRECTS} redirects")
 
 
@@ -166,3 +179,43 @@ def _suffix_for(content_type: str, url: str) -> str | None:
         return ".txt"
     suffix = PurePosixPath(urlsplit(url).path).suffix.lower()
     return suffix or None
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """One HTTP answer to a (possibly conditional) GET, for callers that poll: the watch loop."""
+
+    status: int  # 200, or 304 when the validators sent still match
+    url: str  # after redirects
+    body: bytes
+    content_type: str
+    etag: str | None
+    last_modified: str | None
+    retry_after: str | None = None  # from a 429/503, as sent
+
+
+def fetch_conditional(url: str, options: Options, etag: str | None = None,
+                      last_modified: str | None = None) -> Fetched:
+    """GET with If-None-Match / If-Modified-Since through the same checks and limits as fetch_url.
+
+    A 304 comes back as an answer (the validators kept); other failures raise FetchFailed, and a
+    4xx/5xx raises HttpStatus carrying the status and any Retry-After.
+    """
+    headers = {"Accept": "application/rss+xml,application/atom+xml,text/html,application/xml,*/*"}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    answer = get(url, options, headers)
+    if answer.status == 304:
+        return Fetched(304, answer.url, b"", "", answer.etag or etag, answer.last_modified or last_modified)
+    return answer
+
+
+def read_fetched(path: str, fetched: Fetched, options: Options) -> Result:
+    """The documents in a fetched body, read as fetch_url reads them."""
+    from .files import read_bytes_input
+
+    match = _CHARSET.search(fetched.content_type)
+    return read_bytes_input(path, fetched.body, _suffix_for(fetched.content_type, fetched.url), options,
+                            url=fetched.url, declared_charset=match.group(1) if match else None)

@@ -12,17 +12,20 @@ from __future__ import annotations
 
 from .articles import Articles
 from .connection import Database, is_postgres, sqlite_path
+from .follow import Following
 from .health import Health
+from .history import StoryHistory
 from .jobs import Jobs
 from .keys import Keys
 from .schema import MIGRATIONS, Schema
 from .skipped import SkippedInputs
 from .stories import Stories, StoryRow
+from .watch import SourceState, WatchState
 
-__all__ = ["MIGRATIONS", "Store", "StoryRow", "is_postgres", "sqlite_path"]
+__all__ = ["MIGRATIONS", "SourceState", "Store", "StoryRow", "is_postgres", "sqlite_path"]
 
 
-class Store(Schema, Articles, Stories, Keys, SkippedInputs, Jobs, Health):
+class Store(Schema, Articles, Stories, Keys, SkippedInputs, Jobs, Health, WatchState, StoryHistory, Following):
     """A SQLite file (or :memory:) or a PostgreSQL database, with the same schema and behaviour."""
 
     @classmethod

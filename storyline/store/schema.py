@@ -119,6 +119,29 @@ def _m005_counters(db: Database) -> None:
     db.execute("INSERT INTO counters SELECT 'story', COALESCE(MAX(seq), 0) FROM stories")
 
 
+def _m010_watch_sources(db: Database) -> None:
+    # what the watch loop remembers per source (validators, backoff, counts) and the item keys it has seen
+    db.script("""CREATE TABLE watch_sources (
+        source TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, final_url TEXT, last_poll TEXT,
+        last_status TEXT, last_error TEXT, failures INTEGER NOT NULL DEFAULT 0, retry_at TEXT,
+        polls INTEGER NOT NULL DEFAULT 0, items INTEGER NOT NULL DEFAULT 0, added INTEGER NOT NULL DEFAULT 0,
+        errors INTEGER NOT NULL DEFAULT 0, last_seconds REAL);
+    CREATE TABLE watch_items (
+        source TEXT NOT NULL, key TEXT NOT NULL, article_id TEXT, seen_at TEXT NOT NULL,
+        PRIMARY KEY (source, key))""")
+
+
+def _m011_story_history(db: Database) -> None:
+    # one compact snapshot per story version: article ids and each claim's status, origins and sources
+    db.script("""CREATE TABLE story_versions (
+        story_id TEXT NOT NULL, version INTEGER NOT NULL, at TEXT NOT NULL, snapshot TEXT NOT NULL,
+        PRIMARY KEY (story_id, version));
+    CREATE TABLE story_changes (
+        story_id TEXT NOT NULL, version INTEGER NOT NULL, n INTEGER NOT NULL, at TEXT NOT NULL,
+        kind TEXT NOT NULL, change TEXT NOT NULL, PRIMARY KEY (story_id, version, n));
+    CREATE INDEX story_changes_at ON story_changes(at)""")
+
+
 # Named migrations, applied in order and recorded; never edit one that has shipped, add another.
 MIGRATIONS: tuple[tuple[str, Callable[[Database], None]], ...] = (
     ("001_initial", _m001_initial),
@@ -130,6 +153,8 @@ MIGRATIONS: tuple[tuple[str, Callable[[Database], None]], ...] = (
     ("007_lookup_indexes", _m007_lookup_indexes),
     ("008_search", _m008_search),
     ("009_jobs", _m009_jobs),
+    ("010_watch_sources", _m010_watch_sources),
+    ("011_story_history", _m011_story_history),
 )
 
 
