@@ -109,10 +109,6 @@ class LocalPool:
             log.info("engine: %d local worker processes", self.workers)
         return self._pool
 
-    def start(self) -> None:
-        """Start the workers now, so they load their models while the caller reads its inputs."""
-        self._start()
-
     def map(self, task: Task, items: Sequence[Any]) -> Iterator[Any]:
         if len(items) < MIN_PARALLEL_ITEMS and self._pool is None:
             return self.inline.map(task, items)
@@ -127,12 +123,13 @@ class LocalPool:
                 # a worker died (killed, out of memory): what is left runs here, nothing is lost
                 if self._pool is not None:
                     log.warning("engine: a worker process died; the remaining work runs in this process")
-                    self.close()
+                    self._pool.shutdown(wait=False, cancel_futures=True)
+                    self._pool = None
                 yield task(self.options, item)
 
     def close(self) -> None:
         if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool.shutdown(cancel_futures=True)
             self._pool = None
 
 
@@ -158,9 +155,6 @@ class RayEngine:
         self._pool = ActorPool(self._actors)
         self._ray = ray
         log.info("engine: %d Ray actors", self.workers)
-
-    def start(self) -> None:
-        pass
 
     def map(self, task: Task, items: Sequence[Any]) -> Iterator[Any]:
         return self._pool.map(lambda actor, item: actor.run.remote(task, item), list(items))
