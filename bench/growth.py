@@ -110,6 +110,7 @@ def copies(base: list, n: int) -> Iterator[tuple[object, set[int], np.ndarray, n
 
 
 def run(size: int, db: str, batch_size: int, builds: int) -> dict:
+    from storyline.errors import StoryNotFound
     from storyline.pipeline import Batch, Pipeline
     from storyline.settings import load_options
     from storyline.store import Store
@@ -120,6 +121,8 @@ def run(size: int, db: str, batch_size: int, builds: int) -> dict:
     ingest = placement = ingest_cpu = placement_cpu = 0.0
     last_ingest = last_placement = last_placement_cpu = 0.0
     last_n = 0
+    window_place = window_ingest = 0.0
+    began = time.perf_counter()
     stream = copies(base, size)
     done = 0
     while done < size:
@@ -143,6 +146,13 @@ def run(size: int, db: str, batch_size: int, builds: int) -> dict:
         ingest_cpu += stored_cpu - started_cpu
         placement_cpu += placed_cpu - stored_cpu
         done += len(part)
+        window_place += placed_cpu - stored_cpu
+        window_ingest += stored_cpu - started_cpu
+        if done % 10_000 == 0:  # a time series on stderr: a run stopped half way still tells the trend
+            print(json.dumps({"articles": done, "ingest_cpu_ms": 1000 * window_ingest / 10_000,
+                              "placement_cpu_ms": 1000 * window_place / 10_000, "peak_mb": peak_rss_mb(),
+                              "elapsed_s": time.perf_counter() - began}), file=sys.stderr, flush=True)
+            window_place = window_ingest = 0.0
         if done > size * 0.9:  # the marginal cost at this size: the last tenth of the articles
             last_ingest += stored - started
             last_placement += placed - stored
@@ -150,13 +160,13 @@ def run(size: int, db: str, batch_size: int, builds: int) -> dict:
             last_n += len(part)
     created = int(store.new_story_id()[1:]) - 1  # story ids handed out (consolidation empties a few)
     ids = [f"s{1 + i * (created - 1) // builds}" for i in range(builds)]
-    build_times = []
+    build_times, sizes = [], []
     for story_id in ids:
         try:
             started = time.perf_counter()
-            pipeline.story(story_id)
+            sizes.append(len(pipeline.story(story_id).article_ids))
             build_times.append(time.perf_counter() - started)
-        except Exception:  # a story id emptied by consolidation
+        except StoryNotFound:  # a story id emptied by consolidation
             continue
     store.close()
     return {"size": size, "ingest_ms": 1000 * ingest / size, "placement_ms": 1000 * placement / size,
@@ -165,7 +175,8 @@ def run(size: int, db: str, batch_size: int, builds: int) -> dict:
             "ingest_cpu_ms": 1000 * ingest_cpu / size, "placement_cpu_ms": 1000 * placement_cpu / size,
             "last_placement_cpu_ms": 1000 * last_placement_cpu / max(1, last_n),
             "build_ms": 1000 * float(np.median(build_times)) if build_times else float("nan"),
-            "builds": len(build_times), "stories": created, "peak_mb": peak_rss_mb()}
+            "builds": len(build_times), "stories": created,
+            "built_size": float(np.mean(sizes)) if sizes else 0.0, "peak_mb": peak_rss_mb()}
 
 
 def main() -> None:
