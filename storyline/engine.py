@@ -8,14 +8,14 @@ the int8 model's vectors, whose quantisation depends on the batch) are the same 
 
 from __future__ import annotations
 
-import functools
 import logging
 import multiprocessing
 import os
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol, TypeVar
 
 from .errors import SettingError
@@ -140,14 +140,23 @@ class LocalPool:
             log.info("engine: %d local worker processes", self.workers)
         return self._pool
 
-    def start(self) -> None:
-        """Start the workers now, so they load their models while the caller reads its inputs."""
-        self._start()
-
     def map(self, task: Task, items: Sequence[Any]) -> Iterator[Any]:
         if len(items) < MIN_PARALLEL_ITEMS and self._pool is None:
             return self.inline.map(task, items)
-        return self._start().map(functools.partial(_run, task, self.options), items)
+        pool = self._start()
+        return self._in_order(task, items, [pool.submit(_run, task, self.options, item) for item in items])
+
+    def _in_order(self, task: Task, items: Sequence[Any], futures: list[Future[Any]]) -> Iterator[Any]:
+        for item, future in zip(items, futures):
+            try:
+                yield future.result()
+            except BrokenProcessPool:
+                # a worker died (killed, out of memory): what is left runs here, nothing is lost
+                if self._pool is not None:
+                    log.warning("engine: a worker process died; the remaining work runs in this process")
+                    self._pool.shutdown(wait=False, cancel_futures=True)
+                    self._pool = None
+                yield task(self.options, item)
 
     def close(self) -> None:
         if self._pool is not None:
@@ -177,9 +186,6 @@ class RayEngine:
         self._pool = ActorPool(self._actors)
         self._ray = ray
         log.info("engine: %d Ray actors", self.workers)
-
-    def start(self) -> None:
-        pass
 
     def map(self, task: Task, items: Sequence[Any]) -> Iterator[Any]:
         return self._pool.map(lambda actor, item: actor.run.remote(task, item), list(items))

@@ -53,8 +53,12 @@ def vectors(options: Options, articles: list[Article]) -> list[tuple[np.ndarray,
         spans.append((len(texts), len(sentences)))
         texts.extend(sentences)
         texts.append(article.title or article.text[:300])
+    # a sentence repeated across the chunk (wire copies, boilerplate claims) is embedded once
+    unique = list(dict.fromkeys(texts))
     model = embed.load(options.embedding_model, engine.THREADS)
-    embedded = model.embed(texts) if texts else np.zeros((0, embed.DIMENSIONS), dtype=np.float32)
+    vectors_of = model.embed(unique) if unique else np.zeros((0, embed.DIMENSIONS), dtype=np.float32)
+    row = {text: i for i, text in enumerate(unique)}
+    embedded = vectors_of[[row[t] for t in texts]] if texts else vectors_of
     out = []
     for start, count in spans:
         claims = embedded[start:start + count]
