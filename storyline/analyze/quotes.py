@@ -61,8 +61,8 @@ def extract_quotes(doc: Any, mentions: Sequence[Mention]) -> list[QuoteMention]:
         else:
             speaker = _colon_speaker(doc, match.start(), mentions) or _subject_speaker(doc, match.start(), mentions)
         if speaker is None and verb is None and direct and direct[-1].speaker \
-                and 0 <= match.start() - direct[-1].end < 120:
-            speaker = direct[-1].speaker  # the same speaker goes on in the next quoted sentence
+                and _goes_on(doc.text, direct[-1].end, match.start(), match.end()):
+            speaker = direct[-1].speaker  # the same speaker goes on in the paragraph's next quotation
         if speaker is None and verb is None and match.re is _OPEN_PARAGRAPH:
             speaker = _antecedent(match.start(), mentions, None, doc.text, earlier)
         if verb is None and speaker is None and _is_heading(doc.text, match.start(), match.end()):
@@ -78,6 +78,16 @@ def extract_quotes(doc: Any, mentions: Sequence[Mention]) -> list[QuoteMention]:
             speaker = _speaker(doc, verb, mentions, everything[:index])
             everything[index] = replace(quote, speaker=speaker)
     return everything
+
+
+def _goes_on(text: str, previous_end: int, start: int, end: int) -> bool:
+    """Whether a quotation without a cue continues the one before: close by, in the same paragraph,
+    or a paragraph of its own right after the previous quotation's paragraph."""
+    between = text[previous_end:start]
+    if previous_end > start or len(between) < 120 or "\n" not in between:
+        return previous_end <= start
+    return _is_heading(text, start, end) and between.strip("\n").count("\n") == 0 and \
+        "\n" in between and text.rfind("\n", 0, start) - text.find("\n", previous_end) < 3
 
 
 def _is_heading(text: str, start: int, end: int) -> bool:
@@ -102,6 +112,13 @@ def _speech_verb_near(doc: Any, start: int, end: int) -> Any | None:
     tail = span[-1].sent if span[-1].sent.start <= span[-1].i + 1 < span[-1].sent.end else None
     if tail is not None and tail.start > sentence.start and doc[tail.start].idx >= end - 2:
         stop = max(stop, tail.end)
+    after = span[-1].i + 1
+    while after < len(doc) and doc[after].is_punct and "\n" not in doc[after].text_with_ws:
+        after += 1
+    if after < len(doc) and "\n" not in doc.text[end:doc[after].idx] and _runs_on(doc.text[start:end], doc[after]):
+        # '"... I have decided to endorse him," Blackwell wrote': a quotation of several sentences
+        # whose cue follows it; the sentence after the closing mark is the quotation's own
+        stop = max(stop, doc[after].sent.end)
     candidates = [
         t for t in doc[sentence.start:stop]
         if (t.idx < start or t.idx >= end) and (_is_speech(t) or _according_to(t))
@@ -111,6 +128,15 @@ def _speech_verb_near(doc: Any, start: int, end: int) -> Any | None:
     governing = [t for t in candidates if any(s.i == span[0].i or s.i == span[0].i + 1 for s in t.subtree)]
     pool = governing or candidates
     return min(pool, key=lambda t: min(abs(t.idx - start), abs(t.idx - end)))
+
+
+def _runs_on(quoted: str, following: Any) -> bool:
+    """Whether a quotation's sentence goes on after its closing mark: it ends with a comma, or with
+    the next word is in lower case ('"Why?" he asked'), or it ends with ?/! and a short sentence follows."""
+    body = quoted.strip(" \"“”‘’'")
+    if body.endswith(",") or following.text[:1].islower():
+        return True
+    return body[-1:] in "?!" and len(following.sent) <= 8
 
 
 def _according_to(token: Any) -> bool:
@@ -287,8 +313,8 @@ def _reported(doc: Any, mentions: Sequence[Mention], covered: list[tuple[int, in
         quoted = sum(e - s for s, e in covered if start <= s and e <= end)
         if quoted > 0.6 * (end - start):
             continue  # mostly a direct quotation already listed
-        if start < token.idx or "\n" in doc.text[start:end]:
-            continue  # "X said that Y": the content follows its verb, inside one paragraph
+        if "\n" in doc.text[start:end] or start < token.idx < end:
+            continue  # the content lies on one side of its verb, inside one paragraph
         if tokens[0].lower_ == "that":
             start = tokens[1].idx if len(tokens) > 1 else start
         content = doc.text[start:end].strip(" ,.")
