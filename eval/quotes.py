@@ -4,7 +4,7 @@ PolNeAR (see eval/polnear.py for the gold side): quote span precision, recall an
 (a predicted quote is right when it shares a word's worth of characters with an annotated attribution's
 content; a gold quote is found when a prediction overlaps it), and speaker accuracy over found quotes,
 for direct quotes, reported speech (speech-verb cues) and all. A speaker is right when it names the gold
-speaker (same words, one inside the other, or the same surname); for an unnamed, non-pronoun source
+speaker (same words, one inside the other, all of its words among the gold's, or the same surname); for an unnamed, non-pronoun source
 ("officials", "a source") no speaker is right as well. "named" restricts to gold speakers that hold a
 named entity. The baseline in the same run: every quoted run of 3+ words and every clause of "say",
 spoken by the nearest person named before it.
@@ -110,7 +110,8 @@ _KINDS = ("direct", "reported", "all")
 
 
 def _norm(name: str) -> str:
-    return " ".join(re.findall(r"\w+", _DETERMINERS.sub("", fold(strip_name(name)))))
+    name = re.sub(r"[’']s\b", "", strip_name(name))
+    return " ".join(re.findall(r"\w+", _DETERMINERS.sub("", fold(name))))
 
 
 def speaker_right(predicted: str | None, gold: polnear.GoldQuote) -> bool:
@@ -125,7 +126,7 @@ def speaker_right(predicted: str | None, gold: polnear.GoldQuote) -> bool:
         g = _norm(variant)
         if not p or not g:
             continue
-        if p == g or f" {p} " in f" {g} " or f" {g} " in f" {p} " or \
+        if p == g or f" {p} " in f" {g} " or f" {g} " in f" {p} " or set(p.split()) <= set(g.split()) or \
                 (p.split()[-1] == g.split()[-1] and variant.split()[-1][:1].isupper()):
             return True
     return False

@@ -152,11 +152,18 @@ def _speaker(doc: Any, verb: Any, mentions: Sequence[Mention], earlier: Sequence
     subjects = [c for c in verb.children if c.dep_ in _SUBJECTS
                 and not (outside and outside[0] <= c.idx < outside[1])]  # "It" inside the quote never speaks
     subjects.sort(key=lambda c: c.pos_ != "PROPN")  # "The carmaker Veltro said": the name, not the noun
+    # "adding he expected ...", "suggesting ...": a participle without a subject speaks for the main clause
+    participle = not subjects and verb.tag_ == "VBG"
+    if participle:
+        subjects = _absolute_subject(verb)
     climb = verb
-    for _ in range(3):  # "Kellogg compounded anxieties by declaring that ...": the subject of the verb above
-        if subjects or climb.dep_ not in ("conj", "advcl", "xcomp", "pcomp", "prep") or climb.head is climb:
+    upward = ("conj", "advcl", "xcomp", "pcomp", "prep") + (("ccomp",) if participle else ())
+    for _ in range(4):  # "Kellogg compounded anxieties by declaring that ...": the subject of the verb above
+        if subjects or climb.dep_ not in upward or climb.head is climb:
             break
         climb = climb.head
+        if participle and _subordinate(climb):
+            continue  # "..., when EU states collaborated, suggesting ...": not the subordinate clause's subject
         subjects = [c for c in climb.children if c.dep_ in _SUBJECTS]
     if not subjects and verb.dep_ == "acl":  # "spokeswoman Christiane Hoffmann telling reporters"
         return _name_for(doc, verb.head, mentions, earlier)
@@ -170,6 +177,26 @@ def _speaker(doc: Any, verb: Any, mentions: Sequence[Mention], earlier: Sequence
                     return named[0].text
         return None
     return _name_for(doc, subjects[0], mentions, earlier)
+
+
+def _absolute_subject(verb: Any) -> list[Any]:
+    """'with the U.S. then saying that ...': the noun the participle follows in a with-phrase speaks."""
+    i = verb.i - 1
+    while i >= 0 and verb.doc[i].pos_ == "ADV":
+        i -= 1
+    noun = verb.doc[i] if i >= 0 else None
+    if noun is not None and noun.dep_ == "pobj" and noun.head.lower_ == "with" and noun.pos_ in ("PROPN", "NOUN"):
+        return [noun]
+    return []
+
+
+def _subordinate(clause: Any) -> bool:
+    """A clause a participle cannot take its subject from: a when/while/because clause, a relative
+    clause, or the content of a speech verb (the participle then belongs to the speech verb)."""
+    if clause.dep_ in ("advcl", "relcl") and any(c.dep_ in ("mark", "advmod") and c.tag_ in ("IN", "WRB")
+                                                 for c in clause.children if c.i < clause.i):
+        return True
+    return clause.dep_ == "ccomp" and _is_speech(clause.head)
 
 
 def _colon_speaker(doc: Any, quote_start: int, mentions: Sequence[Mention]) -> str | None:
@@ -209,6 +236,12 @@ def _name_for(doc: Any, token: Any, mentions: Sequence[Mention], earlier: Sequen
     owners = {t.i for child in token.children if child.dep_ == "poss" for t in child.subtree}
     inside = [m for m in mentions if any(m.start <= child.idx < m.end for child in token.subtree
                                          if child.i not in owners)]
+    if token.pos_ == "NOUN":
+        common = _common_noun_speaker(doc, token, mentions)
+        if common is not None:
+            return common
+        # "the French presidency", "the Trump campaign": a modifier's name is not the speaker
+        inside = [m for m in inside if m.label == "PERSON" and not _modifies(doc, m, token)]
     for labels in (("PERSON",), ("ORG", "GPE", "NORP")):
         named = [m for m in inside if m.label in labels]
         if named:
@@ -246,6 +279,35 @@ def _name_for(doc: Any, token: Any, mentions: Sequence[Mention], earlier: Sequen
             words = words[1:]
         return strip_name(" ".join(words)) or None
     return None
+
+
+_SPOKES = {"spokesman", "spokeswoman", "spokesperson", "representative", "aide", "adviser", "advisor"}
+
+
+def _modifies(doc: Any, mention: Mention, head: Any) -> bool:
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    return span is not None and span.root.head.i == head.i and span.root.dep_ in ("compound", "amod", "nmod", "poss")
+
+
+def _common_noun_speaker(doc: Any, token: Any, mentions: Sequence[Mention]) -> str | None:
+    """A speaker headed by a common noun: 'his spokesman, John Smith' is John Smith; 'a spokesman for
+    the Foo campaign' and 'Foo's spokesman' are Foo's spokesman, not Foo."""
+    for child in token.children:
+        if child.dep_ == "appos":
+            named = [m for m in mentions if m.label == "PERSON" and m.start <= child.idx < m.end]
+            if named:
+                return named[0].text
+    if token.lower_ not in _SPOKES:
+        return None
+    owner = [c for c in token.children if c.dep_ == "poss" and c.pos_ == "PROPN"]
+    owner += [g for c in token.children if c.dep_ == "prep" and c.lower_ == "for"
+              for g in c.children if g.dep_ == "pobj"]
+    owner += [c for c in token.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
+    if not owner:
+        return None
+    words = [t for t in owner[0].subtree if t.dep_ != "det" and t.dep_ != "case" and not t.is_punct]
+    name = strip_name(" ".join(t.text for t in words))
+    return f"{name}'s {token.lower_}" if name else None
 
 
 def gender(name: str) -> str | None:
@@ -296,6 +358,17 @@ def _reported_cues(doc: Any, reported: Sequence[QuoteMention]) -> list[tuple[Quo
     return out
 
 
+def _content_first(verb: Any, clause: list[Any]) -> bool:
+    """'Clinton's van was supposed to ..., another source said': the clause opens the sentence and the
+    speech verb, with its subject after the clause, closes it."""
+    if verb.dep_ != "ROOT":
+        return False
+    if any(not (t.is_punct or t.dep_ == "cc" or t.is_space) for t in verb.sent if t.i < clause[0].i):
+        return False
+    subjects = [c for c in verb.children if c.dep_ in _SUBJECTS]
+    return bool(subjects) and all(c.i > clause[-1].i for c in subjects)
+
+
 def _reported(doc: Any, mentions: Sequence[Mention], covered: list[tuple[int, int]]) -> list[QuoteMention]:
     """Reported speech: "Scholz said that negotiations could not succeed ..." (direct = false)."""
     out: list[QuoteMention] = []
@@ -305,7 +378,7 @@ def _reported(doc: Any, mentions: Sequence[Mention], covered: list[tuple[int, in
         clauses = [c for c in token.children if c.dep_ == "ccomp"]
         if not clauses:
             continue
-        clause = clauses[0]
+        clause = next((c for c in clauses if c.i > token.i), clauses[0])  # "X, he says Y": Y
         tokens = list(clause.subtree)
         start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
         if any(s <= start and end <= e for s, e in covered):
@@ -315,6 +388,8 @@ def _reported(doc: Any, mentions: Sequence[Mention], covered: list[tuple[int, in
             continue  # mostly a direct quotation already listed
         if "\n" in doc.text[start:end] or start < token.idx < end:
             continue  # the content lies on one side of its verb, inside one paragraph
+        if end <= token.idx and not _content_first(token, tokens):
+            continue
         if tokens[0].lower_ == "that":
             start = tokens[1].idx if len(tokens) > 1 else start
         content = doc.text[start:end].strip(" ,.")
