@@ -369,32 +369,74 @@ def _content_first(verb: Any, clause: list[Any]) -> bool:
     return bool(subjects) and all(c.i > clause[-1].i for c in subjects)
 
 
+# Speech verbs whose direct object is the person addressed, not what was said ("told reporters").
+_ADDRESSEE_VERBS = {"tell", "ask", "urge", "warn", "accuse", "charge", "thank", "remind", "caution", "answer",
+                    "threaten", "mention", "recall"}
+_MIN_REPORTED_WORDS = 4
+_MIN_OBJECT_WORDS = 3
+
+
+def _contents(token: Any) -> list[tuple[list[Any], bool, int]]:
+    """The content of one cue: its clause, its object or infinitive ("proposed a safe zone", "vowed to
+    protect"), or, for a parenthetical cue ("This campaign, he says, is different", "X, according to Y"),
+    the clause around it. Each with whether the cue sits inside the content, and its fewest words."""
+    if _according_to(token):
+        head = token.head
+        if head.pos_ in ("VERB", "AUX"):
+            cut = {t.i for t in token.subtree}
+            return [([t for t in head.subtree if t.i not in cut], True, _MIN_REPORTED_WORDS)]
+        return []
+    if not _is_speech(token):
+        return []
+    clauses = [c for c in token.children if c.dep_ == "ccomp"]
+    if clauses:
+        clause = next((c for c in clauses if c.i > token.i), clauses[0])  # "X, he says Y": Y
+        return [(list(clause.subtree), False, _MIN_REPORTED_WORDS)]
+    if token.dep_ == "parataxis" and token.head.pos_ in ("VERB", "AUX") and token.head.i < token.i:
+        cut = {t.i for t in token.subtree}
+        return [([t for t in token.head.subtree if t.i not in cut], True, _MIN_REPORTED_WORDS)]
+    out = []
+    for child in token.children:
+        if child.i < token.i:
+            continue
+        if child.dep_ == "xcomp" and child.pos_ == "VERB":
+            out.append((list(child.subtree), False, _MIN_OBJECT_WORDS))
+        elif child.dep_ == "dobj" and child.pos_ in ("NOUN", "PROPN") and token.lemma_ not in _ADDRESSEE_VERBS \
+                and child.ent_type_ != "PERSON":
+            out.append((list(child.subtree), False, _MIN_OBJECT_WORDS))
+    return out[:1]
+
+
 def _reported(doc: Any, mentions: Sequence[Mention], covered: list[tuple[int, int]]) -> list[QuoteMention]:
     """Reported speech: "Scholz said that negotiations could not succeed ..." (direct = false)."""
     out: list[QuoteMention] = []
     for token in doc:
-        if not _is_speech(token):
-            continue
-        clauses = [c for c in token.children if c.dep_ == "ccomp"]
-        if not clauses:
-            continue
-        clause = next((c for c in clauses if c.i > token.i), clauses[0])  # "X, he says Y": Y
-        tokens = list(clause.subtree)
-        start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
-        if any(s <= start and end <= e for s, e in covered):
-            continue
-        quoted = sum(e - s for s, e in covered if start <= s and e <= end)
-        if quoted > 0.6 * (end - start):
-            continue  # mostly a direct quotation already listed
-        if "\n" in doc.text[start:end] or start < token.idx < end:
-            continue  # the content lies on one side of its verb, inside one paragraph
-        if end <= token.idx and not _content_first(token, tokens):
-            continue
-        if tokens[0].lower_ == "that":
-            start = tokens[1].idx if len(tokens) > 1 else start
-        content = doc.text[start:end].strip(" ,.")
-        if len(content.split()) < 4:
-            continue
-        out.append(QuoteMention(text=content, speaker=_speaker(doc, token, mentions, out), direct=False,
-                                start=start, end=end, cue=token.lemma_))
+        for tokens, around, fewest in _contents(token):
+            while tokens and (tokens[0].is_punct or tokens[0].is_space):
+                tokens = tokens[1:]
+            while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
+                tokens = tokens[:-1]
+            if not tokens:
+                continue
+            start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+            if any(s <= start and end <= e for s, e in covered):
+                continue
+            quoted = sum(e - s for s, e in covered if start <= s and e <= end)
+            if quoted > 0.6 * (end - start):
+                continue  # mostly a direct quotation already listed
+            if "\n" in doc.text[start:end] or (start < token.idx < end and not around):
+                continue  # the content lies on one side of its verb, inside one paragraph
+            if end <= token.idx and not around and not _content_first(token, tokens):
+                continue
+            if tokens[0].lower_ == "that" and len(tokens) > 1:
+                tokens = tokens[1:]
+                start = tokens[0].idx
+            if around:
+                content = "".join(t.text_with_ws for t in tokens).strip(" ,.")
+            else:
+                content = doc.text[start:end].strip(" ,.")
+            if len(content.split()) < fewest:
+                continue
+            out.append(QuoteMention(text=content, speaker=_speaker(doc, token, mentions, out), direct=False,
+                                    start=start, end=end, cue="according to" if _according_to(token) else token.lemma_))
     return out
