@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import json
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from ..model import Mention, QuoteMention
@@ -107,20 +111,17 @@ def _speech_verb_near(doc: Any, start: int, end: int) -> Any | None:
     if span is None:
         return None
     sentence = span[0].sent
-    # a closing quote mark often starts spaCy's next sentence: look one token past the quotation too
-    stop = max(sentence.end, min(len(doc), span[-1].i + 2))
-    tail = span[-1].sent if span[-1].sent.start <= span[-1].i + 1 < span[-1].sent.end else None
-    if tail is not None and tail.start > sentence.start and doc[tail.start].idx >= end - 2:
-        stop = max(stop, tail.end)
     after = span[-1].i + 1
     while after < len(doc) and doc[after].is_punct and "\n" not in doc[after].text_with_ws:
         after += 1
+    stop = span[0].i
     if after < len(doc) and "\n" not in doc.text[end:doc[after].idx] and _runs_on(doc.text[start:end], doc[after]):
-        # '"... I have decided to endorse him," Blackwell wrote': a quotation of several sentences
-        # whose cue follows it; the sentence after the closing mark is the quotation's own
-        stop = max(stop, doc[after].sent.end)
+        # '"...," Tully said', '"... I have decided to endorse him," Blackwell wrote': the sentence goes on
+        # after the closing mark (spaCy often starts a new one there); a quotation ending its sentence
+        # takes no cue from the next one
+        stop = max(sentence.end, doc[after].sent.end)
     candidates = [
-        t for t in doc[sentence.start:stop]
+        t for t in doc[sentence.start:max(stop, span[0].i)]
         if (t.idx < start or t.idx >= end) and (_is_speech(t) or _according_to(t))
     ]
     if not candidates:
@@ -253,6 +254,9 @@ def _name_for(doc: Any, token: Any, mentions: Sequence[Mention], earlier: Sequen
             before = doc[token.sent.start - 1].sent
             named = [c for c in before.root.children if c.dep_ in _SUBJECTS and c.pos_ == "PROPN"]
             hint = _name_for(doc, named[0], mentions) if named else None
+        ranked = _ranked_antecedent(doc, token, mentions)
+        if ranked is not None:
+            return ranked
         return _antecedent(token.idx, mentions, female=low in PRONOUNS_FEMALE, text=doc.text, earlier=earlier,
                            hint=hint)
     if low in ROLE_WORDS:
@@ -336,6 +340,94 @@ def _antecedent(position: int, mentions: Sequence[Mention], female: bool | None,
         if wanted is None or gender(name) in (wanted, None):
             return name
     return None
+
+
+# A learned ranker picks the person a he/she speaker stands for: each earlier named person is scored by
+# features of its latest mention (weights fitted on PolNeAR train by eval/fit_speakers.py).
+SPEAKER_FEATURES = ("same_sentence", "sentences_back", "log_distance", "latest", "second", "subject",
+                    "speech_subject", "in_quote", "gender_agrees", "gender_clashes", "log_mentions",
+                    "full_name", "possessive", "object_of_preposition", "previous_subject", "same_paragraph",
+                    "recent_speaker")
+_WEIGHTS_PATH = Path(__file__).with_name("speaker_weights.json")
+_WINDOW_SENTENCES = 8
+
+
+@functools.lru_cache(maxsize=1)
+def speaker_weights() -> tuple[float, ...] | None:
+    """The fitted weights, or None when the file is missing or was fitted on other features."""
+    if not _WEIGHTS_PATH.exists():
+        return None
+    data = json.loads(_WEIGHTS_PATH.read_text(encoding="utf-8"))
+    if tuple(data.get("features", ())) != SPEAKER_FEATURES:
+        return None
+    return tuple(float(w) for w in data["weights"])
+
+
+def _surname_key(name: str) -> str:
+    words = strip_name(name).lower().replace("’", "'").split()
+    return words[-1] if words else ""
+
+
+def antecedent_candidates(doc: Any, pronoun: Any, mentions: Sequence[Mention]) -> list[tuple[str, list[float]]]:
+    """Each person named before a he/she (within a few sentences), with the features the ranker scores."""
+    position = pronoun.idx
+    sentence = pronoun.sent
+    sentences = list(doc.sents) if doc.has_annotation("SENT_START") or doc.has_annotation("DEP") else []
+    index = {s.start: n for n, s in enumerate(sentences)}
+    here = index.get(sentence.start, 0)
+    first = sentences[max(0, here - _WINDOW_SENTENCES)].start_char if sentences else 0
+    quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(doc.text)]
+    paragraph_start = doc.text.rfind("\n", 0, position)
+    wanted = "f" if pronoun.lower_ in PRONOUNS_FEMALE else "m"
+    persons = [m for m in mentions if m.label == "PERSON" and m.end <= position]
+    groups: dict[str, list[Mention]] = {}
+    for mention in persons:
+        groups.setdefault(_surname_key(mention.text), []).append(mention)
+    previous_subjects: set[int] = set()
+    if here > 0 and sentences:
+        before = sentences[here - 1]
+        previous_subjects = {t.i for c in before.root.children if c.dep_ in _SUBJECTS for t in c.subtree}
+    ranked = sorted(groups.items(), key=lambda kv: -kv[1][-1].start)
+    out: list[tuple[str, list[float]]] = []
+    for rank, (key, group) in enumerate(ranked):
+        last = group[-1]
+        if last.start < first or not key:
+            continue
+        span = doc.char_span(last.start, last.end, alignment_mode="expand")
+        if span is None:
+            continue
+        root = span.root
+        back = here - index.get(root.sent.start, here)
+        subject = root.dep_ in _SUBJECTS
+        speech = subject and (_is_speech(root.head) or _according_to(root.head))
+        name = max((m.text for m in group), key=lambda t: len(t.split()))
+        g = gender(name)
+        after = doc[span.end] if span.end < len(doc) else None
+        features = [
+            float(back == 0), min(back, _WINDOW_SENTENCES) / _WINDOW_SENTENCES,
+            math.log1p(position - last.end) / 8, float(rank == 0), float(rank == 1),
+            float(subject), float(speech), float(any(s <= last.start < e for s, e in quoted)),
+            float(g == wanted), float(g is not None and g != wanted), math.log1p(len(group)) / 3,
+            float(any(len(m.text.split()) > 1 for m in group)),
+            float(after is not None and after.tag_ == "POS"), float(root.dep_ == "pobj"),
+            float(root.i in previous_subjects), float(last.start > paragraph_start),
+            0.0,
+        ]
+        out.append((name, features))
+    # the latest person who was the subject of a speech verb: quotations run on with their speaker
+    for n, (_, features) in enumerate(out):
+        features[-1] = float(features[6] == 1.0 and all(f[6] == 0.0 for _, f in out[:n]))
+    return out
+
+
+def _ranked_antecedent(doc: Any, pronoun: Any, mentions: Sequence[Mention]) -> str | None:
+    weights = speaker_weights()
+    if weights is None:
+        return None
+    candidates = antecedent_candidates(doc, pronoun, mentions)
+    if not candidates:
+        return None
+    return max(candidates, key=lambda c: sum(w * f for w, f in zip(weights, c[1])))[0]
 
 
 def _person_like(mention: Mention, mentions: Sequence[Mention]) -> bool:
