@@ -2,15 +2,15 @@
 
 PolNeAR (see eval/polnear.py for the gold side): quote span precision, recall and F1 with overlap match
 (a predicted quote is right when it shares a word's worth of characters with an annotated attribution's
-content; a gold quote is found when a prediction overlaps it), and speaker accuracy over found quotes,
-for direct quotes, reported speech (speech-verb cues) and all. A speaker is right when it names the gold
-speaker (same words, one inside the other, all of its words among the gold's, or the same surname); for an unnamed, non-pronoun source
-("officials", "a source") no speaker is right as well. "named" restricts to gold speakers that hold a
-named entity. The baseline in the same run: every quoted run of 3+ words and every clause of "say",
-spoken by the nearest person named before it.
+content; a gold quote is found when a prediction overlaps it), and speaker accuracy over found quotes
+with an annotated source, for direct quotes, reported speech (speech-verb cues) and all. A speaker is
+right when it names the gold speaker (same words, one inside the other, all of its words among the
+gold's, or the same surname); for an unnamed, non-pronoun source ("officials", "a source") no speaker
+is right as well. "named" restricts to gold speakers that hold a named entity. The baseline in the same
+run: every quoted run of 3+ words and every clause of "say", spoken by the nearest person named before.
 
-Self-labelled set: a predicted quote matches a gold one in the same article when one's text contains the other's first
-words (after folding case, quote marks and accents) and both are direct or both reported. Speaker
+Self-labelled set: a predicted quote matches a gold one in the same article when one's text contains
+the other's first words (after folding case, quote marks and accents) and both are direct or both reported. Speaker
 accuracy is over matched quotes: the canonical speaker equals the gold one (or shares its surname);
 "-" in the gold file means no identifiable speaker, matched by a null speaker.
 
@@ -156,7 +156,7 @@ def polnear_scores(split: str, model: str, verbose: bool = False, limit: int | N
                    baseline: bool = False) -> dict[str, dict[str, float]]:
     """Span P/R/F1 and speaker accuracy per kind (direct / reported / all) on one PolNeAR split."""
     nlp = load(model)
-    c: dict[str, dict[str, int]] = {k: dict.fromkeys(("gold", "found", "pred", "right", "spk", "named", "named_ok"), 0)
+    c: dict[str, dict[str, int]] = {k: dict.fromkeys(("gold", "found", "judged", "pred", "right", "spk", "named", "named_ok"), 0)
                                     for k in _KINDS}
     for name, doc in polnear.parsed(split, nlp, model, limit):
         path = polnear.annotation_file(split, name)
@@ -188,10 +188,11 @@ def polnear_scores(split: str, model: str, verbose: bool = False, limit: int | N
             ok = speaker_right(best[1], g)
             for kind in kinds:
                 c[kind]["found"] += 1
-                c[kind]["spk"] += ok
+                c[kind]["judged"] += g.source is not None
+                c[kind]["spk"] += ok and g.source is not None
                 c[kind]["named"] += g.named
                 c[kind]["named_ok"] += ok and g.named
-            if verbose and not ok:
+            if verbose and not ok and g.source is not None:
                 print(f"  speaker  {name} {g.kind[0].upper()} got {best[1]!r}, gold {g.source!r}"
                       f" -> {g.speaker!r}: {doc.text[g.start:g.content[0][1]][:60]!r}")
     out = {}
@@ -200,7 +201,7 @@ def polnear_scores(split: str, model: str, verbose: bool = False, limit: int | N
         r = n["found"] / n["gold"] if n["gold"] else 0.0
         out[kind] = {"gold": n["gold"], "predicted": n["pred"], "precision": p, "recall": r,
                      "f1": 2 * p * r / (p + r) if p + r else 0.0,
-                     "speaker": n["spk"] / n["found"] if n["found"] else 0.0,
+                     "speaker": n["spk"] / n["judged"] if n["judged"] else 0.0,
                      "speaker_named": n["named_ok"] / n["named"] if n["named"] else 0.0}
     return out
 
