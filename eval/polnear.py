@@ -91,8 +91,10 @@ def read_attributions(path: Path) -> list[Attribution]:
         if line.startswith("T"):
             tid, middle, text = (line.split("\t") + ["", ""])[:3]
             label, _, offsets = middle.partition(" ")
-            parts = tuple((int(a), int(b)) for a, b in (p.split() for p in offsets.split(";")))
-            spans[tid] = (label, parts, text)
+            pairs = [p.split() for p in offsets.split(";")]
+            if not pairs or any(len(p) != 2 or not (p[0].isdigit() and p[1].isdigit()) for p in pairs):
+                continue  # a malformed span line: skipped, like the attribution that names it
+            spans[tid] = (label, tuple((int(a), int(b)) for a, b in pairs), text)
         elif line.startswith("E"):
             roles: dict[str, list[str]] = {}
             for item in line.split("\t")[1].split():

@@ -166,6 +166,13 @@ def _speaker(doc: Any, verb: Any, mentions: Sequence[Mention], earlier: Sequence
         if participle and _subordinate(climb):
             continue  # "..., when EU states collaborated, suggesting ...": not the subordinate clause's subject
         subjects = [c for c in climb.children if c.dep_ in _SUBJECTS]
+    if not subjects and outside is not None and outside[1] <= verb.idx:
+        # '"Very good reporter," Trump, the GOP frontrunner, said': a parse that took the quotation for
+        # the subject; the first name between the closing mark and the verb speaks
+        between = [m for m in mentions if outside[1] <= m.start and m.end <= verb.idx
+                   and m.label in ("PERSON", "ORG", "GPE") and "\n" not in doc.text[outside[1]:m.start]]
+        if between:
+            return between[0].text
     if not subjects and verb.dep_ == "acl":  # "spokeswoman Christiane Hoffmann telling reporters"
         return _name_for(doc, verb.head, mentions, earlier)
     if not subjects:
