@@ -4,8 +4,9 @@ Examples: every annotated attribution in train whose source is "he" or "she" and
 (eval/polnear.py resolves it through the annotated sources) is among the candidates
 storyline.analyze.quotes.antecedent_candidates lists. The ranker is a conditional logit (softmax over
 an example's candidates, L2-penalised), fitted by gradient descent with numpy; its weights go to
-storyline/analyze/speaker_weights.json. Printed beside it, in the same run, on a held-out fifth of
-train and on dev: the accuracy of the fitted ranker, of "the latest person named" and of the old rules.
+storyline/analyze/speaker_weights.json. Printed in the same run, on train (5-fold cross-validation by
+article) and on dev: the accuracy of the fitted ranker, of "the latest person named" (the baseline) and
+of the hand-written rules it replaces (_antecedent, here without the quotations before).
 
     .venv/bin/python eval/fit_speakers.py [--limit N] [--write]
 """
@@ -46,6 +47,7 @@ def examples(split: str, model: str, limit: int | None) -> list[tuple[str, np.nd
         assert path is not None
         gold, _ = polnear.gold_quotes(doc, polnear.read_attributions(path))
         mentions = extract_mentions(doc)
+        found = quotes_module.extract_quotes(doc, mentions)
         for g in gold:
             if (g.source or "").lower().strip() not in ("he", "she") or not g.named or g.speaker is None:
                 continue
@@ -53,7 +55,9 @@ def examples(split: str, model: str, limit: int | None) -> list[tuple[str, np.nd
             if span is None:
                 continue
             pronoun = span[0]
-            candidates = quotes_module.antecedent_candidates(doc, pronoun, mentions)
+            # the quotations found before, never this attribution's own (its speaker is the answer)
+            before = [q for q in found if not any(q.start < e and s < q.end for s, e in g.content)]
+            candidates = quotes_module.antecedent_candidates(doc, pronoun, mentions, before)
             right = [i for i, (cand, _) in enumerate(candidates) if _same(cand, g.speaker)]
             if not right:
                 continue
@@ -96,15 +100,16 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help="write the weights fitted on all of train")
     args = parser.parse_args()
     train = examples("train", args.model, args.limit)
-    # articles, not examples, are split: pronouns of one article never sit on both sides
+    # five folds by article: pronouns of one article never sit on both sides
     articles = sorted({a for a, *_ in train})
-    held = set(articles[::5])
-    inner = [e for e in train if e[0] not in held]
-    w = fit(inner)
+    totals: dict[str, float] = {}
+    for fold_index in range(5):
+        held = set(articles[fold_index::5])
+        w = fit([e for e in train if e[0] not in held])
+        for key, value in accuracy([e for e in train if e[0] in held], w).items():
+            totals[key] = totals.get(key, 0.0) + value / 5
     print(f"pronoun speakers: {len(train)} in train ({len(articles)} articles)")
-    for label, data in (("train, held-out fifth", [e for e in train if e[0] in held]),):
-        r = accuracy(data, w)
-        print(f"  {label:22} n={len(data):4}  " + "  ".join(f"{k} {v:.3f}" for k, v in r.items()))
+    print(f"  {'train, 5-fold CV':22} n={len(train):4}  " + "  ".join(f"{k} {v:.3f}" for k, v in totals.items()))
     w = fit(train)
     dev = examples("dev", args.model, None)
     r = accuracy(dev, w)

@@ -261,7 +261,7 @@ def _name_for(doc: Any, token: Any, mentions: Sequence[Mention], earlier: Sequen
             before = doc[token.sent.start - 1].sent
             named = [c for c in before.root.children if c.dep_ in _SUBJECTS and c.pos_ == "PROPN"]
             hint = _name_for(doc, named[0], mentions) if named else None
-        ranked = _ranked_antecedent(doc, token, mentions)
+        ranked = _ranked_antecedent(doc, token, mentions, earlier)
         if ranked is not None:
             return ranked
         return _antecedent(token.idx, mentions, female=low in PRONOUNS_FEMALE, text=doc.text, earlier=earlier,
@@ -354,7 +354,7 @@ def _antecedent(position: int, mentions: Sequence[Mention], female: bool | None,
 SPEAKER_FEATURES = ("same_sentence", "sentences_back", "log_distance", "latest", "second", "subject",
                     "speech_subject", "in_quote", "gender_agrees", "gender_clashes", "log_mentions",
                     "full_name", "possessive", "object_of_preposition", "previous_subject", "same_paragraph",
-                    "recent_speaker")
+                    "recent_speaker", "last_quote_speaker")
 _WEIGHTS_PATH = Path(__file__).with_name("speaker_weights.json")
 _WINDOW_SENTENCES = 8
 
@@ -375,8 +375,10 @@ def _surname_key(name: str) -> str:
     return words[-1] if words else ""
 
 
-def antecedent_candidates(doc: Any, pronoun: Any, mentions: Sequence[Mention]) -> list[tuple[str, list[float]]]:
-    """Each person named before a he/she (within a few sentences), with the features the ranker scores."""
+def antecedent_candidates(doc: Any, pronoun: Any, mentions: Sequence[Mention],
+                          earlier: Sequence[QuoteMention] = ()) -> list[tuple[str, list[float]]]:
+    """Each person named before a he/she (within a few sentences), with the features the ranker scores;
+    earlier: the quotations found before it, whose latest speaker often goes on speaking."""
     position = pronoun.idx
     sentence = pronoun.sent
     sentences = list(doc.sents) if doc.has_annotation("SENT_START") or doc.has_annotation("DEP") else []
@@ -388,13 +390,25 @@ def antecedent_candidates(doc: Any, pronoun: Any, mentions: Sequence[Mention]) -
     wanted = "f" if pronoun.lower_ in PRONOUNS_FEMALE else "m"
     persons = [m for m in mentions if m.label == "PERSON" and m.end <= position]
     groups: dict[str, list[Mention]] = {}
+    full: dict[str, str] = {}  # surname or given name -> the latest full name carrying it
     for mention in persons:
-        groups.setdefault(_surname_key(mention.text), []).append(mention)
+        words = strip_name(mention.text).lower().replace("’", "'").split()
+        if not words:
+            continue
+        if len(words) > 1:
+            key = " ".join(words)
+            full[words[-1]] = full[words[0]] = key
+        else:
+            key = full.get(words[0], words[0])  # "Clinton" after "Bill Clinton" is Bill, not Hillary
+        groups.setdefault(key, []).append(mention)
     previous_subjects: set[int] = set()
     if here > 0 and sentences:
         before = sentences[here - 1]
         previous_subjects = {t.i for c in before.root.children if c.dep_ in _SUBJECTS for t in c.subtree}
     ranked = sorted(groups.items(), key=lambda kv: -kv[1][-1].start)
+    spoken = [q for q in earlier if q.speaker and q.end <= position and position - q.end < 1500]
+    latest_quote = max(spoken, key=lambda q: q.end) if spoken else None
+    last_speaker = _surname_key(latest_quote.speaker) if latest_quote and latest_quote.speaker else ""
     out: list[tuple[str, list[float]]] = []
     for rank, (key, group) in enumerate(ranked):
         last = group[-1]
@@ -408,7 +422,7 @@ def antecedent_candidates(doc: Any, pronoun: Any, mentions: Sequence[Mention]) -
         subject = root.dep_ in _SUBJECTS
         speech = subject and (_is_speech(root.head) or _according_to(root.head))
         name = max((m.text for m in group), key=lambda t: len(t.split()))
-        g = gender(name)
+        g = gender(name) or _honorific_gender(doc.text, name)
         after = doc[span.end] if span.end < len(doc) else None
         features = [
             float(back == 0), min(back, _WINDOW_SENTENCES) / _WINDOW_SENTENCES,
@@ -418,20 +432,34 @@ def antecedent_candidates(doc: Any, pronoun: Any, mentions: Sequence[Mention]) -
             float(any(len(m.text.split()) > 1 for m in group)),
             float(after is not None and after.tag_ == "POS"), float(root.dep_ == "pobj"),
             float(root.i in previous_subjects), float(last.start > paragraph_start),
-            0.0,
+            0.0, float(bool(last_speaker) and last_speaker in {w.lower() for w in name.split()}),
         ]
         out.append((name, features))
     # the latest person who was the subject of a speech verb: quotations run on with their speaker
     for n, (_, features) in enumerate(out):
-        features[-1] = float(features[6] == 1.0 and all(f[6] == 0.0 for _, f in out[:n]))
+        features[-2] = float(features[6] == 1.0 and all(f[6] == 0.0 for _, f in out[:n]))
     return out
 
 
-def _ranked_antecedent(doc: Any, pronoun: Any, mentions: Sequence[Mention]) -> str | None:
+def _honorific_gender(text: str, name: str) -> str | None:
+    """'Mrs. Clinton', 'Mr. Trump': the article's own honorific tells a surname's gender."""
+    surname = strip_name(name).split()[-1] if strip_name(name) else ""
+    if not surname:
+        return None
+    found = {m.group(1).lower() for m in re.finditer(rf"\b(Mr|Mrs|Ms|Miss)\.? {re.escape(surname)}\b", text)}
+    if found == {"mr"}:
+        return "m"
+    return "f" if found and "mr" not in found else None
+
+
+def _ranked_antecedent(doc: Any, pronoun: Any, mentions: Sequence[Mention],
+                       earlier: Sequence[QuoteMention] = ()) -> str | None:
     weights = speaker_weights()
     if weights is None:
         return None
-    candidates = antecedent_candidates(doc, pronoun, mentions)
+    candidates = antecedent_candidates(doc, pronoun, mentions, earlier)
+    clash = SPEAKER_FEATURES.index("gender_clashes")
+    candidates = [c for c in candidates if not c[1][clash]] or candidates  # never a name of the other gender
     if not candidates:
         return None
     return max(candidates, key=lambda c: sum(w * f for w, f in zip(weights, c[1])))[0]
