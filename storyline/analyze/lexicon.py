@@ -36,6 +36,7 @@ say tell add note write warn declare stress insist state claim argue explain ann
 urge caution acknowledge admit assert confirm deny reply respond answer ask suggest promise pledge
 vow threaten recall remark comment observe report reveal conclude concede contend maintain reiterate
 underline highlight mention complain accuse predict estimate charge propose recommend
+tweet demand joke quip exclaim shout yell testify retort boast lament counter recount continue agree
 """.split())
 ACCORDING_TO = ("according to",)
 

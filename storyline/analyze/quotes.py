@@ -501,44 +501,70 @@ _ADDRESSEE_VERBS = {"tell", "ask", "urge", "warn", "accuse", "charge", "thank", 
                     "threaten", "mention", "recall"}
 _MIN_REPORTED_WORDS = 4
 _MIN_OBJECT_WORDS = 3
+# Which cue verb and kind of content make reported speech is learned: eval/fit_cues.py counts, on PolNeAR
+# train, how often each (verb, kind) content was an annotated attribution, and keeps those above a
+# threshold it picks there. Kinds: clause ("said that ..."), clause_first ("..., a source said"),
+# parenthetical ("X, he says, is ..."), according ("according to"), infinitive ("vowed to ..."), object.
+_CUES_PATH = Path(__file__).with_name("cue_weights.json")
+_PRIOR = 2.0
 
 
-def _contents(token: Any) -> list[tuple[list[Any], bool, int]]:
+@functools.lru_cache(maxsize=1)
+def cue_table() -> dict[str, Any] | None:
+    if not _CUES_PATH.exists():
+        return None
+    data: dict[str, Any] = json.loads(_CUES_PATH.read_text(encoding="utf-8"))
+    return data
+
+
+def cue_precision(lemma: str, kind: str, table: dict[str, Any]) -> float:
+    """How often this cue's content of this kind was reported speech on train, backed off to the kind's."""
+    right, seen = table["kinds"].get(kind, (1, 2))
+    prior = right / seen if seen else 0.5
+    right, seen = table["cues"].get(f"{lemma} {kind}", (0, 0))
+    return (right + _PRIOR * prior) / (seen + _PRIOR)
+
+
+def _contents(token: Any) -> list[tuple[list[Any], bool, int, str]]:
     """The content of one cue: its clause, its object or infinitive ("proposed a safe zone", "vowed to
     protect"), or, for a parenthetical cue ("This campaign, he says, is different", "X, according to Y"),
-    the clause around it. Each with whether the cue sits inside the content, and its fewest words."""
+    the clause around it. Each with whether the cue sits inside the content, its fewest words, its kind."""
     if _according_to(token):
         head = token.head
         if head.pos_ in ("VERB", "AUX"):
             cut = {t.i for t in token.subtree}
-            return [([t for t in head.subtree if t.i not in cut], True, _MIN_REPORTED_WORDS)]
+            return [([t for t in head.subtree if t.i not in cut], True, _MIN_REPORTED_WORDS, "according")]
         return []
     if not _is_speech(token):
         return []
     clauses = [c for c in token.children if c.dep_ == "ccomp"]
     if clauses:
         clause = next((c for c in clauses if c.i > token.i), clauses[0])  # "X, he says Y": Y
-        return [(list(clause.subtree), False, _MIN_REPORTED_WORDS)]
+        kind = "clause" if clause.i > token.i else "clause_first"
+        return [(list(clause.subtree), False, _MIN_REPORTED_WORDS, kind)]
     if token.dep_ == "parataxis" and token.head.pos_ in ("VERB", "AUX") and token.head.i < token.i:
         cut = {t.i for t in token.subtree}
-        return [([t for t in token.head.subtree if t.i not in cut], True, _MIN_REPORTED_WORDS)]
+        return [([t for t in token.head.subtree if t.i not in cut], True, _MIN_REPORTED_WORDS, "parenthetical")]
     out = []
     for child in token.children:
         if child.i < token.i:
             continue
         if child.dep_ == "xcomp" and child.pos_ == "VERB":
-            out.append((list(child.subtree), False, _MIN_OBJECT_WORDS))
+            out.append((list(child.subtree), False, _MIN_OBJECT_WORDS, "infinitive"))
         elif child.dep_ == "dobj" and child.pos_ in ("NOUN", "PROPN") and token.lemma_ not in _ADDRESSEE_VERBS \
                 and child.ent_type_ != "PERSON":
-            out.append((list(child.subtree), False, _MIN_OBJECT_WORDS))
+            out.append((list(child.subtree), False, _MIN_OBJECT_WORDS, "object"))
     return out[:1]
 
 
-def _reported(doc: Any, mentions: Sequence[Mention], covered: list[tuple[int, int]]) -> list[QuoteMention]:
-    """Reported speech: "Scholz said that negotiations could not succeed ..." (direct = false)."""
+def _reported(doc: Any, mentions: Sequence[Mention], covered: list[tuple[int, int]],
+              seen: list[tuple[QuoteMention, str, str]] | None = None) -> list[QuoteMention]:
+    """Reported speech: "Scholz said that negotiations could not succeed ..." (direct = false).
+    seen: when given, every candidate goes there with its cue lemma and kind, the learned table unapplied."""
     out: list[QuoteMention] = []
+    table = None if seen is not None else cue_table()
     for token in doc:
-        for tokens, around, fewest in _contents(token):
+        for tokens, around, fewest, kind in _contents(token):
             while tokens and (tokens[0].is_punct or tokens[0].is_space):
                 tokens = tokens[1:]
             while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
@@ -564,6 +590,12 @@ def _reported(doc: Any, mentions: Sequence[Mention], covered: list[tuple[int, in
                 content = doc.text[start:end].strip(" ,.")
             if len(content.split()) < fewest:
                 continue
-            out.append(QuoteMention(text=content, speaker=_speaker(doc, token, mentions, out), direct=False,
-                                    start=start, end=end, cue="according to" if _according_to(token) else token.lemma_))
+            lemma = "according to" if _according_to(token) else token.lemma_.lower()
+            if table is not None and cue_precision(lemma, kind, table) < table["threshold"]:
+                continue
+            quote = QuoteMention(text=content, speaker=_speaker(doc, token, mentions, out), direct=False,
+                                 start=start, end=end, cue=lemma)
+            out.append(quote)
+            if seen is not None:
+                seen.append((quote, lemma, kind))
     return out
