@@ -6,12 +6,13 @@ inside quotation marks, else *reported* when its cue is a speech verb (partly qu
 cues count only in "all").
 
 The gold speaker is the annotated source. A pronoun source (he, she, they, it, we, I) is resolved within
-the article to the nearest earlier annotated source that holds a named entity (a PERSON for he/she/I, a
-PERSON, ORG, GPE or NORP for they/it/we; for he/she never a first name of the other gender in the
-lexicon's short lists), as a reader of the article would; when there is none it stays unresolved. A definite title source ("the president") is resolved the same way to the nearest person the article
-gave that title before it ("President Barack Obama", "Obama, the president"). This uses only the
-annotation and the article's own named entities, never the extractor. Attributions without an
-annotated source count for the span figures but not for speaker accuracy.
+the article to the nearest earlier annotated source headed by a named entity (a PERSON for he/she/I; a
+PERSON, ORG, GPE or NORP for they/it/we; for he/she never a given name of the other gender in
+eval/data/given-names.tsv), as a reader of the article would; with none it stays unresolved. A
+definite title source ("the president") is resolved to the nearest person the article gave that title
+before it ("President Barack Obama", "Obama, the president"). This uses only the annotation and the
+article's own named entities, never the extractor. Attributions without an annotated source count for
+the span figures but not for speaker accuracy.
 
 An article annotated twice keeps the first annotator's file (by file name), so each gold quote counts once.
 """
@@ -25,8 +26,6 @@ from pathlib import Path
 from typing import Any
 
 from eval.common import SHARED
-from storyline.analyze.lexicon import FEMALE_FIRST_NAMES as FEMALE
-from storyline.analyze.lexicon import MALE_FIRST_NAMES as MALE
 
 POLNEAR = SHARED / "corpus" / "polnear"
 CACHE = Path("/tmp/quotes-cache")
@@ -40,6 +39,10 @@ underline highlight mention complain accuse predict estimate charge propose reco
 """.split())
 PRONOUNS = {"he": "person", "she": "person", "i": "person", "him": "person", "her": "person",
             "they": "any", "it": "any", "we": "any", "them": "any"}
+_NAMES = [line.split("\t") for line in (Path(__file__).resolve().parent / "data" / "given-names.tsv")
+          .read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+FEMALE = frozenset(n for n, g in _NAMES if g == "f")
+MALE = frozenset(n for n, g in _NAMES if g == "m")
 _QUOTE_SPANS = re.compile(r"“[^”]*”|\"[^\"\n]*\"")
 
 
