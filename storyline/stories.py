@@ -40,10 +40,15 @@ def story_keys(article: Article) -> set[str]:
     return keys
 
 
+def core_keys(story: StoryRow) -> set[str]:
+    """The keys a story keeps coming back to: in at least CORE_SHARE of its articles."""
+    floor = max(1, int(story.size * CORE_SHARE))
+    return {k for k, n in story.entity_keys.items() if n >= floor}
+
+
 def key_overlap(keys: set[str], story: StoryRow, idf: dict[str, float]) -> float:
     """IDF-weighted Jaccard between an article's keys and the keys the story keeps coming back to."""
-    floor = max(1, int(story.size * CORE_SHARE))
-    core = {k for k, n in story.entity_keys.items() if n >= floor}
+    core = core_keys(story)
     union = keys | core
     if not union:
         return 0.0
@@ -61,9 +66,10 @@ def similarity(vector: np.ndarray, keys: set[str], story: StoryRow, idf: dict[st
 
 
 def _idf(store: Store, keys: set[str], stories: list[StoryRow]) -> dict[str, float]:
+    # only the keys similarity() weighs: a large story's rare side keys would cost a lookup each, for nothing
     wanted = set(keys)
     for story in stories:
-        wanted |= set(story.entity_keys)
+        wanted |= core_keys(story)
     total = store.count_articles()
     frequencies = store.key_frequencies(wanted)
     idf = {k: math.log((total + 1) / (frequencies.get(k, 0) + 0.5)) for k in wanted}
@@ -127,26 +133,31 @@ def consolidate(story_ids: list[str], store: Store, options: Options, small: int
     placement of a stray article can be revisited. Returns the stories that still exist.
     """
     for story_id in list(story_ids):
-        try:
-            row = store.story(story_id)
-        except StoryNotFound:
-            continue
-        if row.size > small:
-            continue
-        for article in store.articles(store.story_article_ids(story_id)):
-            vector = store.article_vector(article.id)
-            keys = story_keys(article)
-            day = article.published[:10] if article.published else None
-            candidates = [c for c in store.story_candidates(day, options.story_window_days)
-                          if c.id != story_id and c.size > row.size]
-            idf = _idf(store, keys, candidates)
-            scored = [(similarity(vector, keys, c, idf), c.id) for c in candidates]
-            best_score, best_id = max(scored) if scored else (0.0, "")
-            if best_score >= options.story_threshold:
-                store.set_story(article.id, best_id)
-                rebuild(best_id, store)
-        rebuild(story_id, store)
+        consolidate_one(story_id, store, options, small)
     return [s for s in story_ids if _exists(store, s)]
+
+
+def consolidate_one(story_id: str, store: Store, options: Options, small: int = 2) -> None:
+    """One story of consolidate(): its articles move if it is tiny and they now fit a larger story better."""
+    try:
+        row = store.story(story_id)
+    except StoryNotFound:
+        return
+    if row.size > small:
+        return
+    for article in store.articles(store.story_article_ids(story_id)):
+        vector = store.article_vector(article.id)
+        keys = story_keys(article)
+        day = article.published[:10] if article.published else None
+        candidates = [c for c in store.story_candidates(day, options.story_window_days)
+                      if c.id != story_id and c.size > row.size]
+        idf = _idf(store, keys, candidates)
+        scored = [(similarity(vector, keys, c, idf), c.id) for c in candidates]
+        best_score, best_id = max(scored) if scored else (0.0, "")
+        if best_score >= options.story_threshold:
+            store.set_story(article.id, best_id)
+            rebuild(best_id, store)
+    rebuild(story_id, store)
 
 
 def _exists(store: Store, story_id: str) -> bool:

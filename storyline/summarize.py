@@ -123,7 +123,10 @@ def _within(vague: str, precise: str) -> bool:
     if "-W" in vague and len(precise) == 10:
         from datetime import date
 
-        year, week = vague.split("-W")
-        iso = date.fromisoformat(precise).isocalendar()
-        return iso[0] == int(year) and iso[1] == int(week[:2])
+        year, _, week = vague.partition("-W")
+        try:  # a week-like value that is no ISO week ("2019-WI", winter) contains no day
+            iso = date.fromisoformat(precise).isocalendar()
+            return iso[0] == int(year) and iso[1] == int(week[:2])
+        except ValueError:
+            return False
     return precise.startswith(vague)

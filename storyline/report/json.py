@@ -5,7 +5,7 @@ from __future__ import annotations
 import json as jsonlib
 from typing import Any
 
-from ..model import Analysis, Article, Story
+from ..model import Analysis, Article, Story, StoryChange
 
 
 def article_dict(article: Article) -> dict[str, Any]:
@@ -41,7 +41,15 @@ def story_dict(story: Story) -> dict[str, Any]:
                     "sources": [{"article_id": a, "text": t} for a, t in c.sources]}
                    for c in story.claims],
         "summary": [{"text": s.text, "article_ids": list(s.article_ids)} for s in story.summary],
+        "changes": [change_dict(c) for c in story.changes],
     }
+
+
+def change_dict(change: StoryChange) -> dict[str, Any]:
+    return {"version": change.version, "at": change.at, "kind": change.kind, "text": change.text,
+            "claim_id": change.claim_id, "claim": change.claim, "before": change.before, "after": change.after,
+            "outlets": list(change.outlets), "article_ids": list(change.article_ids),
+            "earlier_outlets": list(change.earlier_outlets)}
 
 
 def to_dict(analysis: Analysis) -> dict[str, Any]:
