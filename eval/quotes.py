@@ -206,6 +206,10 @@ def polnear_scores(split: str, model: str, verbose: bool = False, limit: int | N
     return out
 
 
+# The same evaluation run on main before the PolNeAR work (commit 4ce8901), for comparison in make eval.
+BEFORE = {"direct": (0.963, 0.728), "reported": (0.724, 0.900), "all": (0.814, 0.811)}  # (F1, speaker)
+
+
 def _print_polnear(label: str, scores: dict[str, dict[str, float]]) -> None:
     for kind, r in scores.items():
         print(f"  {label:9} {kind:8} gold {r['gold']:4.0f}  predicted {r['predicted']:4.0f}  P {r['precision']:.3f}  "
@@ -224,6 +228,9 @@ def main() -> None:
         print(f"quotes on PolNeAR {args.split} (human-annotated, held out; {args.model}):")
         _print_polnear("storyline", polnear_scores(args.split, args.model, args.verbose, args.limit))
         _print_polnear("baseline", polnear_scores(args.split, args.model, False, args.limit, baseline=True))
+        if args.split == "dev" and args.limit is None:
+            print("  before this work (main 4ce8901, same evaluation): " +
+                  "  ".join(f"{k} F1 {f:.3f} speaker {a:.3f}" for k, (f, a) in BEFORE.items()))
     if args.polnear_only:
         return
     r = evaluate(args.model, args.verbose)
