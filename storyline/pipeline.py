@@ -22,8 +22,6 @@ from .store import Store
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]
-# An article's vector for story clustering: its headline and first claims (clauses), where news puts the event.
-LEAD_CLAIMS = 6  # ECB+ dev B-cubed F1: 5 -> 0.929, 6 -> 0.946, 8 -> 0.918, 12 -> 0.903
 
 
 @dataclass
@@ -45,6 +43,8 @@ class Batch:
 
 class Pipeline:
     """Runs the steps with one options object and one store; models load once, on first use."""
+
+    story_model: stories.Scorer | None = None  # the same-story decision; None: the shipped learned model
 
     def __init__(self, options: Options, store: Store, progress: Progress | None = None) -> None:
         self.options = options
@@ -197,7 +197,8 @@ class Pipeline:
     def step_store(self, batch: Batch) -> None:
         # each article with its shingles, names and story-key counts in one transaction: never half stored
         stored: list[Article] = []
-        for done, article in enumerate(batch.articles, start=1):
+        # stored, and so placed, in an order of their content, not of the inputs: input order never decides stories
+        for done, article in enumerate(stories.placement_order(batch.articles), start=1):
             article_id = self.store.add_article(article, batch.shingles[article.id], batch.vectors[article.id],
                                                 batch.claim_vectors[article.id], keys=stories.story_keys(article))
             if article_id is None:  # a concurrent run stored the same text first
@@ -225,7 +226,8 @@ class Pipeline:
                 if article_id is None:
                     break
                 article = self.store.articles([article_id])[0]
-                placement = stories.place(article, self.store.article_vector(article_id), self.store, self.options)
+                placement = stories.place(article, self.store.article_vector(article_id), self.store, self.options,
+                                          self.story_model)
                 faults.point("placing", placed + 1)  # inside the transaction: a kill here must undo the placement
                 self.store.mark_pending(placement.story_id)
             placed += 1
@@ -237,7 +239,7 @@ class Pipeline:
                 story_id = self.store.next_pending()
                 if story_id is None:
                     break
-                stories.consolidate_one(story_id, self.store, self.options)
+                stories.consolidate_one(story_id, self.store, self.options, model=self.story_model)
                 self.store.clear_pending(story_id)
             consolidated += 1
             faults.point("consolidate", consolidated)
