@@ -79,6 +79,8 @@ class ClaimMention:
     numbers: tuple[str, ...] = ()  # numeric expressions with units, as written
     negated: bool = False
     attribution: str | None = None  # who the article says asserted it, if reported speech
+    stance: str = "asserted"  # asserted; reported (rumour, "reports say", a question); denied (negated or refuted)
+    predicate: str | None = None  # lemma of the main verb: "sign", "kill"
 
 
 @dataclass(frozen=True)
@@ -153,6 +155,8 @@ class Claim:
     origins: tuple[str, ...]  # distinct origin ids that assert it
     reason: str  # short human-readable explanation of the status
     sources: tuple[tuple[str, str], ...] = ()  # (article id, sentence as written there)
+    stance: str = "asserted"  # asserted when some member asserts it; reported when its articles only report it
+    reported_by: tuple[str, ...] = ()  # articles that only report it (rumour, "X claims"): never a corroboration
 
 
 @dataclass(frozen=True)
