@@ -74,7 +74,7 @@ class ClaimMention:
     """A checkable assertion in one article: a sentence or clause, with its numbers."""
 
     text: str
-    start: int
+    start: int  # offsets into Article.text; -1 for a headline that the text does not repeat
     end: int
     numbers: tuple[str, ...] = ()  # numeric expressions with units, as written
     negated: bool = False

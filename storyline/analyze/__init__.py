@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from ..model import Article
-from .claims import extract_claims
+from .claims import extract_claims, headline_claims
 from .dates import find_dates
 from .entities import extract_mentions
 from .quotes import extract_quotes
@@ -34,7 +34,8 @@ def analyze_articles(articles: Sequence[Article], nlp: Any, batch_size: int = 16
     """Parse each article once and run every component on the parse."""
     check_chain()
     out = []
-    for article, doc in zip(articles, nlp.pipe((a.text for a in articles), batch_size=batch_size)):
+    titles = nlp.pipe((a.title or "" for a in articles), batch_size=batch_size)
+    for article, doc, title in zip(articles, nlp.pipe((a.text for a in articles), batch_size=batch_size), titles):
         mentions = extract_mentions(doc)
         quotes = extract_quotes(doc, mentions)
         out.append(replace(
@@ -42,6 +43,6 @@ def analyze_articles(articles: Sequence[Article], nlp: Any, batch_size: int = 16
             dates=tuple(find_dates(article.text, article.published)),
             mentions=tuple(mentions),
             quotes=tuple(quotes),
-            claims=tuple(extract_claims(doc, quotes)),
+            claims=tuple(headline_claims(title, article.text) + extract_claims(doc, quotes)),
         ))
     return out

@@ -226,3 +226,17 @@ def extract_claims(doc: Any, quotes: Sequence[QuoteMention]) -> list[ClaimMentio
                                            attribution=attribution, stance=stance,
                                            predicate=clause.root.lemma_.lower()))
     return claims
+
+
+def headline_claims(title_doc: Any, text: str) -> list[ClaimMention]:
+    """The headline as a claim (offsets -1: it is not part of the clean text), unless the text repeats it."""
+    title = title_doc.text.strip()
+    squeezed = re.sub(r"\W+", "", title).lower()
+    if not squeezed or squeezed in re.sub(r"\W+", "", text[:len(title) * 3 + 200]).lower():
+        return []  # the body starts with it: the claim comes from the text
+    if re.search(r"https?:|www\.|\.(?:html?|aspx?|php|ece)\b", title) or not _claim_like(title_doc[:]):
+        return []  # a URL or a label, not a headline
+    span = title_doc[:]
+    negated = _main_clause_negated(span)
+    return [ClaimMention(text=title, start=-1, end=-1, numbers=numbers_in(title), negated=negated,
+                         stance=stance_of(span, negated), predicate=span.root.lemma_.lower())]
