@@ -41,8 +41,8 @@ EVENTS = SHARED / "corpus" / "ecbplus-dev-events" / "events.json"
 CACHE = Path("/tmp/align-cache")
 SISTER_TOLERANCE = 2  # annotated line pairs across sister events allowed on the training topics
 THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.1, 0.91, 0.05))  # the baseline's cosine grid
-LINKS = ((0.4, 0.15), (0.5, 0.15), (0.5, 0.3), (0.6, 0.3), (0.6, 0.45), (0.7, 0.45), (0.7, 0.6), (0.8, 0.6),
-         (0.8, 0.7))  # (mean, floor) pairs tried for the clustering
+LINKS = tuple((mean, floor, gate) for mean, floor in ((0.6, 0.45), (0.6, 0.3), (0.4, 0.15)) for gate in (0.55, 0.7))
+# (mean, floor, cosine gate) tried for the clustering
 
 
 def _code_hash() -> str:
@@ -177,7 +177,7 @@ def fit(topics: Sequence[Topic]) -> align.PairModel:
     xa = np.asarray(x)
     mean, scale = xa.mean(axis=0), xa.std(axis=0) + 1e-9
     lr = LogisticRegression(C=1.0, max_iter=2000).fit((xa - mean) / scale, y)
-    model = align.PairModel(mean, scale, lr.coef_[0], float(lr.intercept_[0]), 0.5, 0.1)
+    model = align.PairModel(mean, scale, lr.coef_[0], float(lr.intercept_[0]), 0.5, 0.1, 0.0)
     # the best F1 among settings that join no (or almost no) lines of two sister events: false corroboration
     # costs a reader more than a missed alignment
     tried = []
@@ -187,8 +187,8 @@ def fit(topics: Sequence[Topic]) -> align.PairModel:
     return _with(model, *max(tried)[2])
 
 
-def _with(model: align.PairModel, threshold: float, floor: float) -> align.PairModel:
-    return align.PairModel(model.mean, model.scale, model.coef, model.intercept, threshold, floor)
+def _with(model: align.PairModel, threshold: float, floor: float, gate: float) -> align.PairModel:
+    return align.PairModel(model.mean, model.scale, model.coef, model.intercept, threshold, floor, gate)
 
 
 def _scores(topics: Sequence[Topic], model: align.PairModel) -> tuple[tuple[float, float, float], int, int]:
@@ -280,7 +280,7 @@ def main() -> None:
         sisters += s
         sister_lines += sl
         per_topic.append((f, bf))
-        print(f"  topic {topic.name:>3}: link {model.threshold:.2f}/{model.floor:.2f}  pairs P {p:.3f} R {r:.3f} F1 {f:.3f}   "
+        print(f"  topic {topic.name:>3}: link {model.threshold:.2f}/{model.floor:.2f}/{model.gate:.2f}  pairs P {p:.3f} R {r:.3f} F1 {f:.3f}   "
               f"baseline P {bp:.3f} R {br:.3f} F1 {bf:.3f}   sister-event claim pairs {s}")
     p, r, f = prf(predicted, gold)
     bp, br, bf = prf(base, gold)
@@ -294,7 +294,8 @@ def main() -> None:
         path = align.MODEL_PATH
         path.parent.mkdir(exist_ok=True)
         path.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")
-        print(f"wrote {path.relative_to(ROOT)} (fitted on all {len(topics)} topics, mean link {model.threshold:.2f}, floor {model.floor:.2f})")
+        print(f"wrote {path.relative_to(ROOT)} (fitted on all {len(topics)} topics, mean link {model.threshold:.2f}, floor {model.floor:.2f}, "
+              f"cosine gate {model.gate:.2f})")
 
 
 if __name__ == "__main__":

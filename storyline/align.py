@@ -87,7 +87,7 @@ def _member(article: Article, index: int, claim: ClaimMention, vector: np.ndarra
 # Outcomes that cannot both be true of one happening: one source says the first, another the second.
 # General verbs of news (agreement, confirmation, resignation, verdicts, results), not any one story's words.
 OPPOSITES = (
-    ({"agreed", "agree", "agrees", "agreement", "deal", "united", "unanimous", "consensus", "endorsed"},
+    ({"agreed", "agree", "agrees", "agreeing", "agreement", "united", "unanimous", "consensus", "endorsed"},
      {"divided", "disagreed", "disagree", "split", "deadlock", "deadlocked", "stalemate", "impasse", "failed",
       "fail", "fails", "no agreement", "no deal", "without agreement", "no resolution", "no immediate resolution"}),
     ({"confirmed", "confirms", "confirm"}, {"denied", "denies", "deny"}),
@@ -100,7 +100,12 @@ OPPOSITES = (
     ({"dead", "died", "dies", "killed"}, {"alive", "survived", "survives"}),
     ({"rose", "rises", "increased", "up"}, {"fell", "falls", "decreased", "dropped", "down"}),
 )
-DISPUTE_SHARE = 0.6  # a pair is about the same thing when its match probability reaches this share of the threshold
+DISPUTE_SHARE = 0.45  # chosen on the tuning half of eval/data/disputes-ecbplus.tsv (eval/disputes.py): a pair is about
+# the same thing, and may conflict, when its match probability reaches this share of the merge threshold
+
+
+DATE_COSINE = 0.8  # two sentences with other days are about other happenings unless nearly identical
+DENIAL_COSINE = 0.7  # a denial and its claim say nearly the same words ("X will not play Y" / "X to play Y")
 
 
 def _phrases(text: str) -> set[str]:
@@ -108,10 +113,14 @@ def _phrases(text: str) -> set[str]:
     return set(words) | {" ".join(words[i:i + n]) for n in (2, 3) for i in range(len(words) - n + 1)}
 
 
-def conflict(a: _Member, b: _Member, same: float = 1.0) -> str | None:
+def conflict(a: _Member, b: _Member, same: float = 1.0, model: PairModel | None = None) -> str | None:
     """Why two claims about the same thing (match probability `same`) cannot both be true, or None."""
     if {a.claim.stance, b.claim.stance} in ({"asserted", "denied"}, {"reported", "denied"}):
-        return "one source says it, another denies it"
+        # a denial contradicts only what it denies: the same fact, by the full merge decision
+        model = model or pair_model()
+        if same >= model.threshold and float(a.vector @ b.vector) >= max(model.gate, DENIAL_COSINE):
+            return "one source says it, another denies it"
+        return None
     if a.names and b.names and not (a.names & b.names):
         return None  # other people or places: another happening, not a contradiction
     qa, qb = quantities(a.claim), quantities(b.claim)
@@ -131,8 +140,9 @@ def conflict(a: _Member, b: _Member, same: float = 1.0) -> str | None:
                 (pa & no and pb & yes and not pa & yes and not pb & no):
             return "one source says " + ", ".join(sorted((pa | pb) & yes)) + \
                    ", another " + ", ".join(sorted((pa | pb) & no))
-    if a.dates and b.dates and not (a.dates & b.dates) and same >= 0.9 \
-            and all(len(d) == 10 for d in a.dates | b.dates):
+    days = re.compile(r"\d{4}-\d\d-\d\d")
+    if a.dates and b.dates and not (a.dates & b.dates) and float(a.vector @ b.vector) >= DATE_COSINE \
+            and all(days.fullmatch(d) for d in a.dates | b.dates):
         return f"different dates: {', '.join(sorted(a.dates))} vs {', '.join(sorted(b.dates))}"
     return None
 
@@ -155,7 +165,7 @@ def _fmt(value: float) -> str:
 
 
 NEIGHBOURS = 20  # candidate matches per claim: an index, not all pairs, so big stories stay tractable
-MIN_CANDIDATE_COSINE = 0.35
+MIN_CANDIDATE_COSINE = 0.15  # low: the pair model also weighs the two articles' context, not only the sentences
 MODEL_PATH = Path(__file__).resolve().parent / "data" / "align_model.json"
 _WEAK_PREDICATES = frozenset({"be", "have", "say", "do", "tell", "report", "add", "get", "make"})
 FEATURES = ("cosine", "cosine_sq", "word_overlap", "shared_names", "names_disjoint", "same_predicate",
@@ -204,6 +214,7 @@ class PairModel:
     intercept: float
     threshold: float  # mean pair probability across two groups above which they merge (average link)
     floor: float  # and no pair across them below this (cohesion: groups never chain)
+    gate: float = 0.0  # two sentences less similar than this (cosine) are never one fact, whatever their articles share
 
     def probability(self, features: Sequence[Sequence[float]]) -> np.ndarray:
         x = (np.asarray(features, dtype=np.float64) - self.mean) / self.scale
@@ -212,14 +223,15 @@ class PairModel:
     def to_json(self) -> dict[str, object]:
         return {"features": list(FEATURES), "mean": self.mean.tolist(), "scale": self.scale.tolist(),
                 "coef": self.coef.tolist(), "intercept": self.intercept, "threshold": self.threshold,
-                "floor": self.floor}
+                "floor": self.floor, "gate": self.gate}
 
     @classmethod
     def from_json(cls, data: dict[str, object]) -> PairModel:
         if tuple(data["features"]) != FEATURES:  # type: ignore[arg-type]
             raise ValueError(f"{MODEL_PATH.name} was fitted on other features: refit with eval/alignment.py --fit")
         return cls(np.asarray(data["mean"]), np.asarray(data["scale"]), np.asarray(data["coef"]),
-                   float(data["intercept"]), float(data["threshold"]), float(data["floor"]))  # type: ignore[arg-type]
+                   float(data["intercept"]), float(data["threshold"]), float(data["floor"]),  # type: ignore[arg-type]
+                   float(data.get("gate", 0.0)))  # type: ignore[arg-type,attr-defined]
 
 
 @functools.lru_cache(maxsize=1)
@@ -289,6 +301,8 @@ def cluster(members: list[_Member], model: PairModel, known: dict[tuple[int, int
             scores = model.probability([pair_features(members[i], members[j]) for i, j in candidates])
             pairs = {k: float(p) for k, p in zip(candidates, scores)}
     for (i, j), p in pairs.items():
+        if model.gate and float(members[i].vector @ members[j].vector) < model.gate:
+            pairs[(i, j)] = p = min(p, model.floor * DISPUTE_SHARE)  # may still conflict, never merges
         matrix[i, j] = matrix[j, i] = p
     clusters: dict[int, list[int]] = {i: [i] for i in range(n)}
     root_of = list(range(n))
@@ -304,11 +318,11 @@ def cluster(members: list[_Member], model: PairModel, known: dict[tuple[int, int
                 if stances[j] != "denied":
                     blocked[i, j] = blocked[j, i] = True
     for (i, j), p in sorted(pairs.items(), key=lambda item: -item[1]):
-        if p < model.floor * DISPUTE_SHARE:
+        if p < model.floor * DISPUTE_SHARE - 1e-9:
             break
         if p >= model.threshold * DISPUTE_SHARE and members[i].article.origin != members[j].article.origin:
             if (i, j) not in checked:
-                checked[(i, j)] = conflict(members[i], members[j], p)
+                checked[(i, j)] = conflict(members[i], members[j], p, model)
             reason = checked[(i, j)]
             if reason:
                 blocked[i, j] = blocked[j, i] = True
@@ -321,6 +335,23 @@ def cluster(members: list[_Member], model: PairModel, known: dict[tuple[int, int
             continue
         xs, ys = clusters[a], clusters[b]
         if blocked[np.ix_(xs, ys)].any():
+            continue
+        clash = None
+        for x in xs:  # no two claims across the groups may contradict each other
+            for y in ys:
+                key = (min(x, y), max(x, y))
+                if matrix[x, y] >= model.threshold * DISPUTE_SHARE and key != (i, j) \
+                        and members[x].article.origin != members[y].article.origin:
+                    if key not in checked:
+                        checked[key] = conflict(members[x], members[y], float(matrix[x, y]), model)
+                    if checked[key]:
+                        clash = key
+                        break
+            if clash:
+                break
+        if clash:
+            blocked[clash] = blocked[clash[::-1]] = True
+            raw_disputes.append((clash[0], clash[1], checked[clash] or ""))
             continue
         # pairs inside one article are never scored: the link is over pairs across articles
         across = article_of[xs][:, None] != article_of[ys][None, :]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from .analyze.lexicon import NUMBER_WORDS
@@ -83,9 +83,14 @@ def named_speaker(claim: Claim, by_id: dict[str, Article]) -> str:
             return text
         role = next((m.role for m in article.mentions if m.text == speaker and m.role), None)
         name = f"{role} {speaker}" if role and not speaker.startswith(role) else speaker
-        return _PRONOUN.sub(lambda m, who=name: f"{who} {m.group(2)}" if m.group(1) else f"{m.group(3)} {who}",
-                            text, count=1)
+        return _PRONOUN.sub(_naming(name), text, count=1)
     return text
+
+
+def _naming(name: str) -> Callable[[re.Match[str]], str]:
+    def replace(m: re.Match[str]) -> str:
+        return f"{name} {m.group(2)}" if m.group(1) else f"{m.group(3)} {name}"
+    return replace
 
 
 def _outlets(claim: Claim, by_id: dict[str, Article]) -> str:
@@ -103,10 +108,11 @@ def dispute_sentence(sides: Sequence[Claim], by_id: dict[str, Article]) -> str:
     for unit in sorted(common):
         if all(len(v[unit]) == 1 for v in values) and len({next(iter(v[unit])) for v in values}) > 1:
             what = "the percentage" if unit == "%" else f"the number of {unit}s"
-            by_value: dict[float, list[str]] = {}
+            by_value: dict[float, set[str]] = {}
             for claim, v in zip(sides, values):
-                by_value.setdefault(next(iter(v[unit])), []).append(_outlets(claim, by_id))
-            parts = [f"{_number(value)}{'%' if unit == '%' else ''} ({', '.join(outlets)})"
+                by_value.setdefault(next(iter(v[unit])), set()).update(
+                    by_id[a].source for a in claim.article_ids if a in by_id)
+            parts = [f"{_number(value)}{'%' if unit == '%' else ''} ({', '.join(sorted(outlets))})"
                      for value, outlets in by_value.items()]
             return f"Sources disagree on {what}: " + "; ".join(parts) + "."
     denied = [c for c in sides if c.stance == "denied"]
@@ -117,7 +123,7 @@ def dispute_sentence(sides: Sequence[Claim], by_id: dict[str, Article]) -> str:
                 f"{', '.join(_outlets(c, by_id) for c in affirmed)} report it; "
                 f"{', '.join(_outlets(c, by_id) for c in denied)} deny it.")
     parts = [f"{_outlets(c, by_id)}: {_lower_first(c.text.rstrip('.'))}" for c in sides]
-    return "Sources give conflicting accounts. " + "; ".join(as_sentence(p) for p in parts)
+    return "Sources disagree: " + " ".join(as_sentence(p) for p in parts)
 
 
 def _number(value: float) -> str:

@@ -179,8 +179,9 @@ def stance_of(span: Any, negated: bool) -> str:
 def _claim_like(span: Any) -> bool:
     """Enough of a statement to check: a verb, or a headline-like run of four or more words with a noun."""
     words = [t for t in span if not t.is_punct and not t.is_space]
-    if len(words) < 3:
-        return False
+    bare = span.text.strip() + " "
+    if len(words) < 3 or (_DATELINE.match(bare) and not _DATELINE.sub("", bare).strip(" .")):
+        return False  # too short, or only a dateline ("BRACKMOOR, Oct 14 (Northgate Wire) –")
     if sum(t.like_num or t.lower_ in _MONTH_WORDS for t in words) >= len(words) - 1:
         return False  # a date or a score line
     has_verb = any(t.pos_ in ("VERB", "AUX") for t in span)
