@@ -53,7 +53,7 @@ def decide(a: align._Member, b: align._Member, model: align.PairModel, share: fl
     p = float(model.probability([align.pair_features(a, b)])[0])
     if p >= model.threshold * share and align.conflict(a, b, p):
         return "disputed"
-    if p >= model.threshold and "reported" not in (a.claim.stance, b.claim.stance) \
+    if p >= model.threshold and float(a.vector @ b.vector) >= model.gate and "reported" not in (a.claim.stance, b.claim.stance) \
             and a.claim.stance == b.claim.stance:
         return "corroborated"
     return "none"

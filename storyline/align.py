@@ -87,7 +87,7 @@ def _member(article: Article, index: int, claim: ClaimMention, vector: np.ndarra
 # Outcomes that cannot both be true of one happening: one source says the first, another the second.
 # General verbs of news (agreement, confirmation, resignation, verdicts, results), not any one story's words.
 OPPOSITES = (
-    ({"agreed", "agree", "agrees", "agreeing", "agreement", "united", "unanimous", "consensus", "endorsed"},
+    ({"agreed", "agree", "agrees", "agreeing", "agreement", "unanimous"},
      {"divided", "disagreed", "disagree", "split", "deadlock", "deadlocked", "stalemate", "impasse", "failed",
       "fail", "fails", "no agreement", "no deal", "without agreement", "no resolution", "no immediate resolution"}),
     ({"confirmed", "confirms", "confirm"}, {"denied", "denies", "deny"}),
@@ -98,18 +98,21 @@ OPPOSITES = (
     ({"won", "wins", "victory"}, {"lost", "loses", "defeat", "defeated"}),
     ({"guilty", "convicted"}, {"acquitted", "not guilty", "cleared"}),
     ({"dead", "died", "dies", "killed"}, {"alive", "survived", "survives"}),
-    ({"rose", "rises", "increased", "up"}, {"fell", "falls", "decreased", "dropped", "down"}),
+    ({"rose", "rises", "increased"}, {"fell", "falls", "decreased", "dropped"}),
 )
 DISPUTE_SHARE = 0.45  # chosen on the tuning half of eval/data/disputes-ecbplus.tsv (eval/disputes.py): a pair is about
 # the same thing, and may conflict, when its match probability reaches this share of the merge threshold
 
 
+CONFLICT_COSINE = 0.5  # below this, two claims say different things and cannot contradict each other
 DATE_COSINE = 0.8  # two sentences with other days are about other happenings unless nearly identical
 DENIAL_COSINE = 0.7  # a denial and its claim say nearly the same words ("X will not play Y" / "X to play Y")
 
 
 def _phrases(text: str) -> set[str]:
-    words = re.findall(r"[a-z]+", text.lower())
+    # a negated word says the opposite: "must not be divided" is no claim of division
+    text = re.sub(r"\b(?:not|never|no longer|n't)\s+(?:be\s+|been\s+|have\s+)?\w+", " ", text.lower())
+    words = re.findall(r"[a-z]+", text)
     return set(words) | {" ".join(words[i:i + n]) for n in (2, 3) for i in range(len(words) - n + 1)}
 
 
@@ -121,6 +124,14 @@ def conflict(a: _Member, b: _Member, same: float = 1.0, model: PairModel | None 
         if same >= model.threshold and float(a.vector @ b.vector) >= max(model.gate, DENIAL_COSINE):
             return "one source says it, another denies it"
         return None
+    if float(a.vector @ b.vector) < CONFLICT_COSINE:
+        return None  # worded too differently to be two versions of one fact
+    pa, pb = _phrases(a.claim.text), _phrases(b.claim.text)
+    for yes, no in OPPOSITES:
+        if (pa & yes and pb & no and not pa & no and not pb & yes) or \
+                (pa & no and pb & yes and not pa & yes and not pb & no):
+            return "one source says " + ", ".join(sorted((pa | pb) & yes)) + \
+                   ", another " + ", ".join(sorted((pa | pb) & no))
     if a.names and b.names and not (a.names & b.names):
         return None  # other people or places: another happening, not a contradiction
     qa, qb = quantities(a.claim), quantities(b.claim)
@@ -134,12 +145,6 @@ def conflict(a: _Member, b: _Member, same: float = 1.0, model: PairModel | None 
             continue  # "captured 23 pirates" and "an estimated 1,500 pirates": numbers of different things
         if x and y and abs(x - y) / max(x, y) > 0.05:
             return f"different numbers for {unit if unit != '%' else 'the same percentage'}: {_fmt(x)} vs {_fmt(y)}"
-    pa, pb = _phrases(a.claim.text), _phrases(b.claim.text)
-    for yes, no in OPPOSITES:
-        if (pa & yes and pb & no and not pa & no and not pb & yes) or \
-                (pa & no and pb & yes and not pa & yes and not pb & no):
-            return "one source says " + ", ".join(sorted((pa | pb) & yes)) + \
-                   ", another " + ", ".join(sorted((pa | pb) & no))
     days = re.compile(r"\d{4}-\d\d-\d\d")
     if a.dates and b.dates and not (a.dates & b.dates) and float(a.vector @ b.vector) >= DATE_COSINE \
             and all(days.fullmatch(d) for d in a.dates | b.dates):
@@ -164,7 +169,7 @@ def _fmt(value: float) -> str:
     return f"{value:g}"
 
 
-NEIGHBOURS = 20  # candidate matches per claim: an index, not all pairs, so big stories stay tractable
+NEIGHBOURS = 50  # candidate matches per claim: an index, not all pairs, so big stories stay tractable
 MIN_CANDIDATE_COSINE = 0.15  # low: the pair model also weighs the two articles' context, not only the sentences
 MODEL_PATH = Path(__file__).resolve().parent / "data" / "align_model.json"
 _WEAK_PREDICATES = frozenset({"be", "have", "say", "do", "tell", "report", "add", "get", "make"})
@@ -300,9 +305,11 @@ def cluster(members: list[_Member], model: PairModel, known: dict[tuple[int, int
         if candidates:
             scores = model.probability([pair_features(members[i], members[j]) for i, j in candidates])
             pairs = {k: float(p) for k, p in zip(candidates, scores)}
+    gated: set[tuple[int, int]] = set()
     for (i, j), p in pairs.items():
         if model.gate and float(members[i].vector @ members[j].vector) < model.gate:
-            pairs[(i, j)] = p = min(p, model.floor * DISPUTE_SHARE)  # may still conflict, never merges
+            gated.add((i, j))  # may still conflict (what they are about is the same), never one fact
+            p = 0.0
         matrix[i, j] = matrix[j, i] = p
     clusters: dict[int, list[int]] = {i: [i] for i in range(n)}
     root_of = list(range(n))
@@ -318,7 +325,7 @@ def cluster(members: list[_Member], model: PairModel, known: dict[tuple[int, int
                 if stances[j] != "denied":
                     blocked[i, j] = blocked[j, i] = True
     for (i, j), p in sorted(pairs.items(), key=lambda item: -item[1]):
-        if p < model.floor * DISPUTE_SHARE - 1e-9:
+        if p < min(model.floor, model.threshold * DISPUTE_SHARE):
             break
         if p >= model.threshold * DISPUTE_SHARE and members[i].article.origin != members[j].article.origin:
             if (i, j) not in checked:
@@ -328,7 +335,7 @@ def cluster(members: list[_Member], model: PairModel, known: dict[tuple[int, int
                 blocked[i, j] = blocked[j, i] = True
                 raw_disputes.append((i, j, reason))
                 continue
-        if p < model.floor:
+        if p < model.floor or (i, j) in gated:
             continue
         a, b = root_of[i], root_of[j]
         if a == b:
@@ -340,10 +347,10 @@ def cluster(members: list[_Member], model: PairModel, known: dict[tuple[int, int
         for x in xs:  # no two claims across the groups may contradict each other
             for y in ys:
                 key = (min(x, y), max(x, y))
-                if matrix[x, y] >= model.threshold * DISPUTE_SHARE and key != (i, j) \
+                if pairs.get(key, 0.0) >= model.threshold * DISPUTE_SHARE and key != (i, j) \
                         and members[x].article.origin != members[y].article.origin:
                     if key not in checked:
-                        checked[key] = conflict(members[x], members[y], float(matrix[x, y]), model)
+                        checked[key] = conflict(members[x], members[y], pairs[key], model)
                     if checked[key]:
                         clash = key
                         break
