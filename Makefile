@@ -60,6 +60,8 @@ eval: setup
 	$(BIN)/python eval/quotes.py
 	$(BIN)/python eval/stories.py
 	$(BIN)/python eval/claims.py
+	$(BIN)/python eval/alignment.py
+	$(BIN)/python eval/disputes.py
 
 # Throughput and memory against a baseline in the same run (minutes, on demand).
 bench: setup

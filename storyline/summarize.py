@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -38,7 +38,7 @@ def _lower_first(text: str) -> str:
 
 
 def briefing(claims: Sequence[Claim], articles: Sequence[Article], limit: int) -> list[SummarySentence]:
-    """The most corroborated claims first; single-source ones attributed; disputes stated as disputes."""
+    """The most corroborated claims first; single-source ones attributed; disputes stated as what is in dispute."""
     by_id = {a.id: a for a in articles}
     claim_by_id = {c.id: c for c in claims}
     order = {c.id: i for i, c in enumerate(claims)}
@@ -54,18 +54,84 @@ def briefing(claims: Sequence[Claim], articles: Sequence[Article], limit: int) -
         if claim.status == "disputed":
             others = [claim_by_id[c] for c in claim.conflicts_with if c in claim_by_id]
             used.update(o.id for o in others)
-            parts = [_reports(sorted({by_id[a].source for a in c.article_ids})) +
-                     f" that {_lower_first(c.text.rstrip('.'))}" for c in [claim, *others]]
-            text = "Sources disagree: " + "; ".join(parts) + "."
+            text = dispute_sentence([claim, *others], by_id)
             ids = tuple(dict.fromkeys(a for c in [claim, *others] for a in c.article_ids))
         elif claim.status == "corroborated":
-            text, ids = as_sentence(claim.text), claim.article_ids
+            text, ids = as_sentence(named_speaker(claim, by_id)), claim.article_ids
         else:
             outlet = by_id[claim.article_ids[0]].source
-            text = f"According to {outlet} alone, {_lower_first(as_sentence(claim.text))}"
+            text = f"According to {outlet} alone, {_lower_first(as_sentence(named_speaker(claim, by_id)))}"
             ids = claim.article_ids
         chosen.append(SummarySentence(text=text, article_ids=ids))
     return chosen
+
+
+_SPEECH = r"(?:said|says|told|added|explained|noted|stated|insisted|argued|warned|claimed|announced)"
+_PRONOUN = re.compile(rf"\b(she|he|they)\s+({_SPEECH})\b|\b({_SPEECH})\s+(she|he|they)\b", re.I)
+_PRONOUNS = frozenset({"she", "he", "they", "her", "him", "them", "it", "i", "we"})
+
+
+def named_speaker(claim: Claim, by_id: dict[str, Article]) -> str:
+    """The claim's text with "she said" made "Mayor Ilse Varga said" where the quote's speaker is resolved."""
+    text = claim.text
+    for article_id, sentence in claim.sources:
+        if sentence != text or article_id not in by_id:
+            continue
+        article = by_id[article_id]
+        mention = next((c for c in article.claims if c.text == sentence), None)
+        speaker = mention.attribution if mention else None
+        if not speaker or speaker.lower() in _PRONOUNS:
+            return text
+        role = next((m.role for m in article.mentions if m.text == speaker and m.role), None)
+        name = f"{role} {speaker}" if role and not speaker.startswith(role) else speaker
+        return _PRONOUN.sub(_naming(name), text, count=1)
+    return text
+
+
+def _naming(name: str) -> Callable[[re.Match[str]], str]:
+    def replace(m: re.Match[str]) -> str:
+        return f"{name} {m.group(2)}" if m.group(1) else f"{m.group(3)} {name}"
+    return replace
+
+
+def _outlets(claim: Claim, by_id: dict[str, Article]) -> str:
+    return ", ".join(sorted({by_id[a].source for a in claim.article_ids if a in by_id}))
+
+
+def dispute_sentence(sides: Sequence[Claim], by_id: dict[str, Article]) -> str:
+    """What is in dispute and who says what: "Sources disagree on the number of workers: nine (A, B), twelve (C)"."""
+    from .align import quantities
+    from .analyze.claims import numbers_in
+    from .model import ClaimMention
+
+    values = [quantities(ClaimMention(text=c.text, start=0, end=0, numbers=numbers_in(c.text))) for c in sides]
+    common = set.intersection(*(set(v) for v in values)) if values else set()
+    for unit in sorted(common):
+        if all(len(v[unit]) == 1 for v in values) and len({next(iter(v[unit])) for v in values}) > 1:
+            what = "the percentage" if unit == "%" else f"the number of {unit}s"
+            by_value: dict[float, set[str]] = {}
+            for claim, v in zip(sides, values):
+                by_value.setdefault(next(iter(v[unit])), set()).update(
+                    by_id[a].source for a in claim.article_ids if a in by_id)
+            parts = [f"{_number(value)}{'%' if unit == '%' else ''} ({', '.join(sorted(outlets))})"
+                     for value, outlets in by_value.items()]
+            return f"Sources disagree on {what}: " + "; ".join(parts) + "."
+    denied = [c for c in sides if c.stance == "denied"]
+    affirmed = [c for c in sides if c.stance != "denied"]
+    if denied and affirmed:
+        claim = affirmed[0]
+        return (f"Sources disagree on whether {_lower_first(claim.text.rstrip('.'))}: "
+                f"{', '.join(_outlets(c, by_id) for c in affirmed)} report it; "
+                f"{', '.join(_outlets(c, by_id) for c in denied)} deny it.")
+    parts = [f"{_outlets(c, by_id)}: {_lower_first(c.text.rstrip('.'))}" for c in sides]
+    return "Sources disagree: " + " ".join(as_sentence(p) for p in parts)
+
+
+def _number(value: float) -> str:
+    for word, scale in (("billion", 1e9), ("million", 1e6)):
+        if value >= scale:
+            return f"{value / scale:g} {word}"
+    return f"{value:g}"
 
 
 @dataclass
