@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
 from itertools import groupby
+from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -101,7 +102,9 @@ def router(db: str, options: Options, templates: Environment, watch: WatchThread
 
     def watch_status() -> dict[str, Any]:
         states = with_store(lambda s: s.watch_states())
-        return {"running": bool(watch and watch.thread.is_alive()), "sources_file": watch.sources if watch else None,
+        # the file's name only: where the server keeps its files is nobody else's business
+        return {"running": bool(watch and watch.thread.is_alive()),
+                "sources_file": Path(watch.sources).name if watch else None,
                 "rounds": watch.rounds if watch else 0, "last_round": watch.last_round if watch else None,
                 "error": watch.error if watch else None, "sources": [asdict(s) for s in states]}
 
