@@ -77,11 +77,13 @@ def _parser() -> argparse.ArgumentParser:
                    help="write here instead of standard output; repeat for several formats "
                         "(-o a.json -o a.html)")
     p.add_argument("--db", default=":memory:", metavar="URL", help="store to use (default: in memory, discarded)")
+    _engine_arguments(p)
 
     p = command("ingest", "add inputs to a persistent store; new articles join stories or start them", INGEST_EXAMPLES)
     p.add_argument("inputs", nargs="+", metavar="INPUT")
     p.add_argument("--db", required=True, metavar="URL",
                    help="SQLite file (or sqlite:///path) or postgresql://user@host:port/dbname")
+    _engine_arguments(p)
 
     p = command("stories", "list the stories in a store", STORIES_EXAMPLES)
     p.add_argument("--db", required=True, metavar="URL")
@@ -115,6 +117,19 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--watch", metavar="SOURCES", help="also poll the feeds, pages and folders SOURCES lists "
                                                        "(as `storyline watch` does); status at /watch")
     return parser
+
+
+def _engine_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--engine", choices=("local", "ray"), default=None,
+                   help="where per-article work runs (setting engine; default local)")
+    p.add_argument("--workers", type=int, default=None, metavar="N",
+                   help="worker processes (setting workers; default 0: one per core)")
+
+
+def _options(args: argparse.Namespace) -> Any:
+    from .settings import load_options
+
+    return load_options(engine=args.engine, workers=args.workers)
 
 
 def _configure_logging(verbose: int, quiet: bool) -> None:
@@ -232,7 +247,8 @@ def _interrupt(signum: int, frame: Any) -> None:
 def _run(args: argparse.Namespace) -> int:
     if args.command == "analyze":
         with _progress(args.quiet) as progress:
-            analysis = api.analyze(args.inputs, db=args.db, stdin=sys.stdin.buffer, progress=progress)
+            analysis = api.analyze(args.inputs, db=args.db, stdin=sys.stdin.buffer, progress=progress,
+                                   options=_options(args))
         _report_skipped(analysis.skipped)
         for output in args.output or [None]:
             _write(api.render(analysis, _format_for(args.format, output)), output)
@@ -241,7 +257,8 @@ def _run(args: argparse.Namespace) -> int:
         return _exit_code(len(analysis.articles), len(analysis.skipped))
     if args.command == "ingest":
         with _progress(args.quiet) as progress:
-            report = api.ingest(args.inputs, db=args.db, stdin=sys.stdin.buffer, progress=progress)
+            report = api.ingest(args.inputs, db=args.db, stdin=sys.stdin.buffer, progress=progress,
+                                options=_options(args))
         _report_skipped(report.skipped)
         if not args.quiet:
             print(f"storyline: {len(report.added)} added, {len(report.unchanged)} unchanged, "

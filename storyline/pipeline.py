@@ -9,12 +9,11 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
-from . import align, dedup, embed, faults, history, nlp, stories, summarize
-from .analyze import analyze_articles
+from . import align, dedup, embed, engine, faults, history, nlp, stories, summarize, work
 from .analyze.entities import entity_for, fold, resolve
 from .clean import clean_documents
-from .errors import AnalysisFailed, DuplicateInput, NoText, StoryFailed, StoryNotFound, TextTooLong
-from .ingest import read_inputs, skipped_from
+from .errors import AnalysisFailed, DuplicateInput, InputError, NoText, StoryFailed, StoryNotFound, TextTooLong
+from .ingest import expand, read_inputs, skipped_from
 from .model import Analysis, Article, CleanDocument, IngestReport, Quote, RawDocument, Skipped, Story
 from .settings import Options
 from .store import Store
@@ -50,6 +49,19 @@ class Pipeline:
         self.options = options
         self.store = store
         self.progress = progress or (lambda step, done, total: None)
+        self._engine: engine.Engine | None = None
+
+    @property
+    def engine(self) -> engine.Engine:
+        """Where per-article work runs (settings engine, workers); started on first use, closed after ingest."""
+        if self._engine is None:
+            self._engine = engine.create(self.options)
+        return self._engine
+
+    def close_engine(self) -> None:
+        if self._engine is not None:
+            self._engine.close()
+            self._engine = None
 
     @property
     def nlp(self) -> Any:
@@ -62,9 +74,24 @@ class Pipeline:
     # --- article steps --------------------------------------------------------------------
 
     def step_ingest(self, batch: Batch) -> None:
-        raw, skipped = read_inputs(batch.inputs, self.options, batch.stdin) if batch.inputs else ([], [])
-        batch.raw.extend(raw)  # after any documents the caller read itself (uploads, pasted text)
-        batch.skipped.extend(skipped)
+        if self.engine.workers <= 1 or not batch.inputs:
+            raw, skipped = read_inputs(batch.inputs, self.options, batch.stdin) if batch.inputs else ([], [])
+            batch.raw.extend(raw)  # after any documents the caller read itself (uploads, pasted text)
+            batch.skipped.extend(skipped)
+            return
+        # files and URLs are read (and HTML extracted) on the workers, in input order; standard input here
+        items = list(expand(batch.inputs))
+        remote = [i for i in items if isinstance(i, str) and i != "-"]
+        results = dict(zip(remote, self.engine.map(work.read, remote)))
+        for item in items:
+            if isinstance(item, InputError):
+                batch.skipped.append(skipped_from(item))
+                continue
+            raw, skipped = results[item] if item in results else read_inputs([item], self.options, batch.stdin)
+            batch.raw.extend(raw)
+            batch.skipped.extend(skipped)
+            for s in skipped:
+                log.warning("ingest: skipped %s", s)
 
     def step_clean(self, batch: Batch) -> None:
         limit = self.options.max_article_chars
@@ -143,47 +170,28 @@ class Pipeline:
         return "a" + digest[:10]
 
     def step_analyze(self, batch: Batch) -> None:
+        """Parse and analyse on the engine's workers; an article whose analysis raises is skipped with its code."""
         done: list[Article] = []
-        chunk = 32
-        for start in range(0, len(batch.articles), chunk):
-            done.extend(self._analyze_each(batch, batch.articles[start:start + chunk]))
+        parts = engine.chunks(batch.articles, engine.PARSE_CHUNK)
+        for part, results in zip(parts, self.engine.map(work.analyse, parts)):
+            for article, result in zip(part, results):
+                if isinstance(result, Article):
+                    done.append(result)
+                    continue
+                log.error("analyze: article %s (%s) failed: %s", article.id, article.path, result)
+                batch.skipped.append(skipped_from(AnalysisFailed(
+                    article.path, f"analysis of article {article.id} failed ({result})")))
+                batch.shingles.pop(article.id, None)
             self.progress("analyze", len(done), len(batch.articles))
         batch.articles = done
 
-    def _analyze_each(self, batch: Batch, articles: Sequence[Article]) -> list[Article]:
-        """The failure boundary of one article's analysis: a chunk that raises is redone one article at a time,
-        and an article that still raises is skipped with its id and code while the batch goes on."""
-        part_chars = min(self.options.nlp_part_chars, self.nlp.max_length)
-        if len(articles) > 1:
-            try:
-                return analyze_articles(articles, self.nlp, part_chars=part_chars)
-            except Exception:
-                log.warning("analyze: a chunk of %d articles failed; analysing them one by one", len(articles))
-        out = []
-        for article in articles:
-            try:
-                out.extend(analyze_articles([article], self.nlp, part_chars=part_chars))
-            except Exception as exc:
-                log.exception("analyze: article %s (%s) failed", article.id, article.path)
-                batch.skipped.append(skipped_from(AnalysisFailed(
-                    article.path, f"analysis of article {article.id} failed ({type(exc).__name__}: {exc})")))
-                batch.shingles.pop(article.id, None)
-        return out
-
     def step_embed(self, batch: Batch) -> None:
-        texts: list[str] = []
-        spans: list[tuple[str, int, int]] = []
-        for article in batch.articles:
-            sentences = [c.text for c in article.claims]
-            spans.append((article.id, len(texts), len(sentences)))
-            texts.extend(sentences)
-            texts.append(article.title or article.text[:300])
-        vectors = self.embedder.embed(texts) if texts else np.zeros((0, embed.DIMENSIONS), dtype=np.float32)
-        for article_id, start, count in spans:
-            claims = vectors[start:start + count]
-            lead = np.vstack([vectors[start + count:start + count + 1], claims[:LEAD_CLAIMS]])
-            batch.claim_vectors[article_id] = claims
-            batch.vectors[article_id] = embed.normalise(lead.mean(axis=0))
+        parts = engine.chunks(batch.articles, engine.EMBED_CHUNK)
+        for part, embedded in zip(parts, self.engine.map(work.vectors, parts)):
+            for article, (vector, claims) in zip(part, embedded):
+                batch.vectors[article.id] = vector
+                batch.claim_vectors[article.id] = claims
+            self.progress("embed", len(batch.vectors), len(batch.articles))
 
     def step_store(self, batch: Batch) -> None:
         # each article with its shingles, names and story-key counts in one transaction: never half stored
@@ -248,14 +256,17 @@ class Pipeline:
                documents: Sequence[RawDocument] = (), skipped: Sequence[Skipped] = ()) -> IngestReport:
         """Run the article steps on the inputs, plus documents already read and inputs already skipped."""
         batch = Batch(inputs=inputs, stdin=stdin, raw=list(documents), skipped=list(skipped))
-        for number, name in enumerate(self.ARTICLE_STEPS, start=1):
-            log.debug("%s: start", name)
-            faults.point("step", name)
-            self.progress(f"step {number}/{len(self.ARTICLE_STEPS)}: {name}", 0, 1)
-            getattr(self, f"step_{name}")(batch)
-            self.progress(f"step {number}/{len(self.ARTICLE_STEPS)}: {name}", 1, 1)
-            log.info("%s: %d documents, %d skipped so far", name,
-                     len(batch.articles) or len(batch.cleaned) or len(batch.raw), len(batch.skipped))
+        try:
+            for number, name in enumerate(self.ARTICLE_STEPS, start=1):
+                log.debug("%s: start", name)
+                faults.point("step", name)
+                self.progress(f"step {number}/{len(self.ARTICLE_STEPS)}: {name}", 0, 1)
+                getattr(self, f"step_{name}")(batch)
+                self.progress(f"step {number}/{len(self.ARTICLE_STEPS)}: {name}", 1, 1)
+                log.info("%s: %d documents, %d skipped so far", name,
+                         len(batch.articles) or len(batch.cleaned) or len(batch.raw), len(batch.skipped))
+        finally:
+            self.close_engine()
         self.store.record_skipped(batch.skipped)
         return IngestReport(added=tuple(a.id for a in batch.articles), unchanged=tuple(batch.unchanged),
                             skipped=tuple(batch.skipped), stories_touched=tuple(batch.stories))

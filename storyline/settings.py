@@ -50,6 +50,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("token", "",
             "secret the web app asks of every request (?token=, a cookie, or Authorization: Bearer); "
             "required when serving beyond this machine"),
+    Setting("workers", 0, "processes for per-article work (read, parse, analyse, embed): 0 one per core, "
+            "1 everything in one process"),
+    Setting("engine", "local", "where per-article work runs: 'local' (worker processes on this machine) or "
+            "'ray' (a Ray cluster at RAY_ADDRESS, or a local one started for the run)"),
     Setting("story_history", True, "keep a version of each story per ingest that changes it, with what changed"),
     Setting("watch_every", 600.0, "seconds between two polls of the same watched source"),
     Setting("watch_host_spacing", 2.0, "least seconds between two requests to the same host while watching"),
@@ -82,6 +86,8 @@ class Options:
     fetch_allow: str = _BY_NAME["fetch_allow"].default
     allowed_hosts: str = _BY_NAME["allowed_hosts"].default
     token: str = _BY_NAME["token"].default
+    workers: int = _BY_NAME["workers"].default
+    engine: str = _BY_NAME["engine"].default
     story_history: bool = _BY_NAME["story_history"].default
     watch_every: float = _BY_NAME["watch_every"].default
     watch_host_spacing: float = _BY_NAME["watch_host_spacing"].default

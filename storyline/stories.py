@@ -40,10 +40,15 @@ def story_keys(article: Article) -> set[str]:
     return keys
 
 
+def core_keys(story: StoryRow) -> set[str]:
+    """The keys a story keeps coming back to: in at least CORE_SHARE of its articles."""
+    floor = max(1, int(story.size * CORE_SHARE))
+    return {k for k, n in story.entity_keys.items() if n >= floor}
+
+
 def key_overlap(keys: set[str], story: StoryRow, idf: dict[str, float]) -> float:
     """IDF-weighted Jaccard between an article's keys and the keys the story keeps coming back to."""
-    floor = max(1, int(story.size * CORE_SHARE))
-    core = {k for k, n in story.entity_keys.items() if n >= floor}
+    core = core_keys(story)
     union = keys | core
     if not union:
         return 0.0
@@ -61,9 +66,10 @@ def similarity(vector: np.ndarray, keys: set[str], story: StoryRow, idf: dict[st
 
 
 def _idf(store: Store, keys: set[str], stories: list[StoryRow]) -> dict[str, float]:
+    # only the keys similarity() weighs: a large story's rare side keys would cost a lookup each, for nothing
     wanted = set(keys)
     for story in stories:
-        wanted |= set(story.entity_keys)
+        wanted |= core_keys(story)
     total = store.count_articles()
     frequencies = store.key_frequencies(wanted)
     idf = {k: math.log((total + 1) / (frequencies.get(k, 0) + 0.5)) for k in wanted}

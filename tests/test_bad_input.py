@@ -4,6 +4,7 @@ failures inside one article or one story. Each must cost only itself, with a cod
 from __future__ import annotations
 
 import gzip
+import importlib
 import io
 import json
 import logging
@@ -71,10 +72,10 @@ def test_a_long_text_analysed_in_parts_keeps_its_offsets_and_findings():
                       text=text, removed=(), origin="long", content_hash="x")
     whole = analyze_articles([article], nlp, part_chars=len(text))[0]
     split = analyze_articles([article], nlp, part_chars=3_000)[0]
-    for found in (split.claims, split.mentions, split.quotes):
-        assert all(text[m.start:m.end] == m.text for m in found)
+    for name in ("claims", "mentions", "quotes"):  # the same spans at the same offsets into the whole text
+        one, parted = set(getattr(whole, name)), set(getattr(split, name))
+        assert len(one & parted) >= 0.9 * len(one) and len(parted) >= 0.9 * len(one), name
     assert split.claims[-1].start > len(text) - 3_000  # the last part was analysed too
-    assert len(split.claims) >= 0.9 * len(whole.claims) and len(split.mentions) >= 0.9 * len(whole.mentions)
 
 
 @pytest.mark.slow
@@ -101,7 +102,8 @@ def test_megabytes_on_one_line_are_skipped_with_their_code_in_bounded_memory(tmp
     for megabytes in (5, 20):
         folder = tmp_path / f"in{megabytes}"
         folder.mkdir()
-        (folder / "huge.txt").write_text((line + " ") * (megabytes * 1_000_000 // (len(line) + 1)))
+        data = ((line + " ") * (megabytes * 1_000_000 // len(line) + 1)).encode()
+        (folder / "huge.txt").write_bytes(data[:megabytes * 1_000_000 - 50_000].decode(errors="ignore").encode())
         (folder / "good.txt").write_text((EXAMPLES / "01-northgate-wire.txt").read_text())
         code, stderr, peaks[megabytes] = run_measured(["analyze", str(folder), "-o", str(folder / "out.json")],
                                                       tmp_path)
@@ -132,7 +134,7 @@ def test_deep_json_is_skipped_and_the_good_files_beside_it_are_stored(tmp_path):
     report = storyline.api.ingest([str(folder)], db=str(tmp_path / "s.db"))
     codes = {(Path(s.path).name, s.code) for s in report.skipped}
     assert ("deep.json", "SL112") in codes and ("deep.jsonl", "SL112") in codes
-    assert len(report.added) == expected + 0 and expected >= 5
+    assert len(report.added) == expected + 1 and expected >= 5  # the good line beside the deep one too
 
 
 def test_deep_json_in_the_web_api_is_a_json_error(server):  # noqa: F811
@@ -184,7 +186,7 @@ def test_gz_is_read_by_name_and_by_content():
 def test_gz_uploads_are_read_as_on_the_cli_and_bombs_are_capped(server):  # noqa: F811
     text = b"Engineers restored power to the Harlow valley on Thursday after a storm cut three lines, the utility said."
     files = [("files", ("harlow.txt.gz", gzip.compress(text))),
-             ("files", ("bomb.txt.gz", gzip.compress(b"a" * 5_000_000)))]  # 5 MB inside, cap 200 kB
+             ("files", ("bomb.txt.gz", gzip.compress(b"a " * 15_000_000)))]  # 30 MB inside: max_file_bytes
     state = wait_job(server, httpx.post(server + "/api/upload", files=files).json()["job"])
     assert len(state["added"]) == 1 and state["skipped"][0]["code"] == "SL105", state
     article = httpx.get(f"{server}/api/articles/{state['added'][0]}").json()["article"]
@@ -255,8 +257,7 @@ def test_pasted_text_is_capped_where_the_form_says(tmp_path):
 
 @pytest.mark.slow
 def test_one_article_whose_analysis_raises_is_skipped_and_the_rest_analysed(tmp_path, monkeypatch, caplog):
-    import storyline.analyze as analyze
-
+    analyze = importlib.import_module("storyline.analyze")  # the package, not storyline.analyze() the function
     real = analyze.extract_claims
 
     def flaky(doc, quotes):

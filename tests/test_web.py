@@ -120,3 +120,18 @@ def test_upload_names_cannot_escape(server):
     state = wait_job(server, job)
     article = httpx.get(f"{server}/api/articles/{state['added'][0]}").json()["article"]
     assert article["path"] == "upload/evil.txt"
+
+
+def test_jobs_outlive_a_restart(tmp_path):
+    """Ingest jobs are kept in the store: a restarted server still answers for a finished job."""
+    from .test_security import running
+
+    db = str(tmp_path / "jobs.db")
+    text = "The lighthouse on Garra Point was relit on Saturday after a year of repairs, the harbour trust said."
+    with running(["serve", "--db", db]) as base:
+        job = httpx.post(base + "/api/upload", data={"text": text}).json()["job"]
+        first = wait_job(base, job)
+    with running(["serve", "--db", db]) as base:
+        again = httpx.get(f"{base}/api/jobs/{job}").json()
+        assert again["state"] == "done" and again["added"] == first["added"] and len(first["added"]) == 1
+        assert httpx.get(f"{base}/jobs/{job}").status_code == 200

@@ -99,7 +99,11 @@ def create_app(db: str, options: Options | None = None, host: str = "127.0.0.1",
     """The app for a store; `host` is the address it will be bound to (it answers to that name);
     `watch` a sources file to poll in the background (storyline serve --watch)."""
     options = options or load_options()
-    Store.open(db).close()  # create and migrate once, before any request
+    store = Store.open(db)  # create and migrate once, before any request
+    try:
+        store.fail_unfinished_jobs()  # a job the last server left running will never finish now
+    finally:
+        store.close()
     app = FastAPI(title="storyline", version="1", docs_url=None, redoc_url=None,
                   description="Stories, claims and their corroboration, over a store. Errors are "
                               '{"error": {"status", "code", "message"}}.')
@@ -297,17 +301,39 @@ def create_app(db: str, options: Options | None = None, host: str = "127.0.0.1",
         job = await start_job(files, fields)
         return {"job": job.id, "status_url": f"/api/jobs/{job.id}"}
 
-    @app.get("/api/jobs/{job_id}", summary="Progress of an ingest job")
+    @app.get("/api/jobs/{job_id}", summary="Progress of an ingest job (kept in the store: restarts keep history)")
     def api_job(job_id: str) -> dict[str, Any]:
-        return get_job(job_id).__dict__
+        return get_job(job_id)
 
     # --- jobs -------------------------------------------------------------------------------
 
-    def get_job(job_id: str) -> Job:
+    def get_job(job_id: str) -> dict[str, Any]:
+        """A running job from memory (live progress), a finished or older one from the store."""
         job = jobs.get(job_id)
-        if job is None:
+        if job is not None:
+            return dict(job.__dict__)
+        store = Store.open(db)
+        try:
+            stored = store.job(job_id)
+        finally:
+            store.close()
+        if stored is None:
             raise ApiError(404, "SL204", f"no job {job_id!r}")
-        return job
+        return stored
+
+    def persist(job: Job) -> None:
+        """Saved at each change of state, not at each progress tick: the ingest holds the writer meanwhile."""
+        result = ({"added": job.added, "unchanged": job.unchanged, "skipped": job.skipped, "stories": job.stories}
+                  if job.state == "done" else None)
+        try:
+            store = Store.open(db)
+            try:
+                store.save_job(job.id, job.state, step=job.step, done=job.done, total=job.total, result=result,
+                               error=job.error)
+            finally:
+                store.close()
+        except Exception:  # the job itself goes on; its history is what is lost
+            log.exception("web: could not save job %s", job.id)
 
     async def read_form(request: Request) -> tuple[list[UploadFile], dict[str, str]]:
         """The form's files and fields; a pasted text may be as long as the whole body may be."""
@@ -347,12 +373,14 @@ def create_app(db: str, options: Options | None = None, host: str = "127.0.0.1",
     def launch(documents: list[RawDocument], skipped: list[Skipped], urls: list[str]) -> Job:
         job = Job(id=uuid.uuid4().hex[:12])
         jobs[job.id] = job
+        persist(job)
 
         def progress(step: str, done: int, total: int) -> None:
             job.step, job.done, job.total = step, done, total
 
         def run() -> None:
             job.state = "running"
+            persist(job)
             try:
                 with lock:
                     store = Store.open(db)
@@ -370,6 +398,7 @@ def create_app(db: str, options: Options | None = None, host: str = "127.0.0.1",
             except Exception:  # a failed job must say so instead of hanging; the details stay in the log
                 log.exception("web: ingest job %s failed", job.id)
                 job.state, job.error = "failed", "internal error; the server log has the details"
+            persist(job)
 
         threading.Thread(target=run, daemon=True).start()
         return job
