@@ -67,6 +67,7 @@ bench: setup
 	$(BIN)/python bench/analyze.py
 	$(BIN)/python bench/embed.py
 	$(BIN)/python bench/stories.py
+	$(BIN)/python bench/watch.py
 
 lint: setup
 	$(BIN)/ruff check storyline tests eval bench
