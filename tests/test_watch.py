@@ -290,3 +290,29 @@ def test_watching_goes_through_the_address_checks(feeds, tmp_path):
     assert result.outcome == "error" and "[SL115]" in (result.error or "") and not feeds.requests
     assert store.watch_state(f"{feeds.base}/a.rss").failures == 1  # and it backs off like any failure
     store.close()
+
+
+@pytest.mark.slow
+def test_sigterm_stops_at_a_safe_point(feeds, tmp_path):
+    import signal
+
+    feeds.publish("/wire.rss", "application/rss+xml", rss("Northgate Wire", [WIRE]))
+    feeds.publish("/ledger.atom", "application/atom+xml", atom("The Lakeside Ledger", [LEDGER]))
+    sources = tmp_path / "feeds.txt"
+    sources.write_text(f"{feeds.base}/wire.rss\n{feeds.base}/ledger.atom\n")
+    db = tmp_path / "w.db"
+    env = {**os.environ, "STORYLINE_WATCH_HOST_SPACING": "0", "STORYLINE_FETCH_ALLOW": "127.0.0.1"}
+    process = subprocess.Popen([*STORYLINE, "watch", str(sources), "--db", str(db), "--every", "1h"],
+                               stderr=subprocess.PIPE, text=True, env=env)
+    first = process.stderr.readline()  # the first poll is done (its item ingested); the second may be running
+    assert "wire.rss: HTTP 200, 1 items, 1 new, 1 added" in first, first
+    started = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    rest = process.stderr.read()
+    assert process.wait(timeout=120) == 0, rest
+    assert time.monotonic() - started < 60  # it does not wait out the hour
+    assert "round 1: 2 sources" in rest or "round 1: 1 sources" in rest
+    check = subprocess.run([*STORYLINE, "check", "--db", str(db), "--no-repair"], capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr  # nothing half-written
+    polled = len(feeds.hits("/ledger.atom"))
+    assert polled <= 1 and ("ledger.atom" in rest) == (polled == 1)  # a poll begun is finished and reported
