@@ -316,3 +316,28 @@ def test_sigterm_stops_at_a_safe_point(feeds, tmp_path):
     assert check.returncode == 0, check.stderr  # nothing half-written
     polled = len(feeds.hits("/ledger.atom"))
     assert polled <= 1 and ("ledger.atom" in rest) == (polled == 1)  # a poll begun is finished and reported
+
+
+@pytest.mark.slow
+def test_a_watched_page_is_ingested_again_only_when_its_text_changes(feeds, tmp_path):
+    from storyline.settings import load_options
+    from storyline.store import Store
+    from storyline.watch import Watcher, WatchSource
+
+    page = (EXAMPLES / "04-radio-eastmark.html").read_bytes()
+    feeds.publish("/story.rss", "text/html; charset=utf-8", page)  # .rss: the test server's ETag path
+    store = Store.open(str(tmp_path / "p.db"))
+    options = load_options(watch_host_spacing=0, embedding_model="hashing", fetch_allow="127.0.0.1")
+    watcher = Watcher([WatchSource(f"{feeds.base}/story.rss", "url")], store, options, every=60)
+    first = watcher.round()[0]
+    assert first.outcome == "new" and len(first.added) == 1
+    assert watcher.round()[0].outcome == "not_modified"
+    # only the page's furniture changes (a new ETag, the same article): nothing new
+    feeds.publish("/story.rss", "text/html; charset=utf-8", page.replace(b"Roadworks on the A41", b"Bridge closed"))
+    assert watcher.round()[0].outcome == "unchanged"
+    # the article itself is updated: a new paragraph
+    feeds.publish("/story.rss", "text/html; charset=utf-8", page.replace(
+        b"</article>", b"<p>Late on Wednesday the fire service said all nine workers had been sent home.</p></article>"))
+    third = watcher.round()[0]
+    assert third.outcome == "new" and len(third.added) == 1 and third.added != first.added
+    store.close()
