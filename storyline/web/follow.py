@@ -244,7 +244,7 @@ def router(db: str, options: Options, templates: Environment, watch: WatchThread
                 "disputes": [{"story_id": c.story_id, "claim": c.claim.text, "against": [o.text for o in c.against]}
                              for c in p.disputes],
                 "later_corroborated": [{"story_id": s, **change_dict(c)} for s, c in p.later_corroborated],
-                "corroboration_rate": p.corroboration_rate}
+                "corroboration_rate": p.corroboration_rate, "stories_read": p.stories_read}
 
     @routes.get("/api/following", summary="Stories naming followed entities or carried by followed outlets")
     def api_following(name: Names = None, outlet: Names = None,
