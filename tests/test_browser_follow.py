@@ -83,5 +83,11 @@ def test_watch_timeline_entity_and_export(page, followed):  # noqa: F811
     page.click("text=Follow: stories naming")
     page.wait_for_selector("#stories .storyrow")
     assert page.locator(f"#stories a[href^='/stories/{fire}']").count() == 1
+    # from the story list filtered by a person, one click follows them
+    page.goto(base + "/?person=Varga-Kovacs")
+    page.click("#follow-filter a")
+    page.wait_for_selector("#stories .storyrow")
+    assert page.url.endswith("/following?name=Varga-Kovacs")
+    assert page.locator(f"#stories a[href^='/stories/{fire}']").count() == 1
     # no script or style refused by the Content-Security-Policy, no broken link or stylesheet
     assert not [e for e in page.console_errors if "Refused" in e] and page.missing == []

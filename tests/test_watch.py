@@ -16,6 +16,7 @@ from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from storyline.errors import WatchSourceError
@@ -143,16 +144,19 @@ def run_watch(sources: Path, db: Path, *extra: str) -> subprocess.CompletedProce
                           capture_output=True, text=True, timeout=600, env=env)
 
 
-def story_json(db: Path, story_id: str) -> dict:
+def story_json(db: Path, story_id: str, schema: dict | None = None) -> dict:
     out = subprocess.run([*STORYLINE, "show", story_id, "--db", str(db), "--format", "json"],
                          capture_output=True, text=True, timeout=600, check=True)
-    return json.loads(out.stdout)["stories"][0]
+    doc = json.loads(out.stdout)
+    if schema is not None:
+        jsonschema.validate(doc, schema)  # the contract holds with the added changes
+    return doc["stories"][0]
 
 
 # --- the whole loop, through the command -----------------------------------------------------
 
 @pytest.mark.slow
-def test_watch_once_twice_adds_only_the_new_item_and_the_story_shows_it(feeds, tmp_path):
+def test_watch_once_twice_adds_only_the_new_item_and_the_story_shows_it(feeds, tmp_path, schema):
     feeds.publish("/wire.rss", "application/rss+xml", rss("Northgate Wire", [WIRE]))
     feeds.publish("/valley.rss", "application/rss+xml", rss("Valley Post", [LIBRARY]))
     feeds.publish("/ledger.atom", "application/atom+xml", atom("The Lakeside Ledger", [LEDGER]))
@@ -199,7 +203,7 @@ def test_watch_once_twice_adds_only_the_new_item_and_the_story_shows_it(feeds, t
     wire = [r for r in asked if r[1] == "/wire.rss"][0]
     assert wire[2].get("If-None-Match")  # a conditional request
     assert len(asked) == 4  # wire, valley, moved -> ledger: one request each, the redirect two
-    after = story_json(db, fire_id)
+    after = story_json(db, fire_id, schema)
     assert len(after["article_ids"]) == 4
     assert after["changes"][:len(before["changes"])] == before["changes"]  # history is kept, not rewritten
     latest = [c for c in after["changes"] if c["version"] == after["changes"][-1]["version"]]
