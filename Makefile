@@ -70,6 +70,7 @@ bench: setup
 	$(BIN)/python bench/embed.py
 	$(BIN)/python bench/stories.py
 	$(BIN)/python bench/growth.py
+	$(BIN)/python bench/watch.py
 
 lint: setup
 	$(BIN)/ruff check storyline tests eval bench

@@ -1,4 +1,4 @@
-"""Story history: diffs between hand-built snapshots, and versions kept in a real SQLite store."""
+"""Story history: diffs between hand-built snapshots, and versions kept in a real store (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
