@@ -56,8 +56,12 @@ def vectors(options: Options, articles: list[Article]) -> list[tuple[np.ndarray,
         texts.extend(sentences)
         if lead is not None:
             texts.append(lead)
+    # a sentence repeated across the chunk (wire copies, boilerplate claims) is embedded once
+    unique = list(dict.fromkeys(texts))
     model = embed.load(options.embedding_model, engine.THREADS)
-    embedded = model.embed(texts) if texts else np.zeros((0, embed.DIMENSIONS), dtype=np.float32)
+    vectors_of = model.embed(unique) if unique else np.zeros((0, embed.DIMENSIONS), dtype=np.float32)
+    row = {text: i for i, text in enumerate(unique)}
+    embedded = vectors_of[[row[t] for t in texts]] if texts else vectors_of
     lead_claims = stories.load_model().lead_claims  # as many first claims as the story model was fitted with
     out = []
     for start, count, has_lead in spans:
