@@ -79,7 +79,8 @@ def test_story_builds_are_stored_and_rebuilt_only_when_their_articles_change(tmp
 
     db = str(tmp_path / "b.db")
     files = sorted(EXAMPLES.iterdir())
-    api.ingest([str(f) for f in files[:-1]], db=db)  # the ingest builds the stories it touches (history)
+    late = files[-2]  # a report of the fire, which other files also report: it joins a stored story later
+    api.ingest([str(f) for f in files if f != late], db=db)  # the ingest builds the stories it touches (history)
     store = Store.open(db)
     before = {s.id: store.story_article_ids(s.id) for s in store.stories()}
     options = load_options()
@@ -93,7 +94,7 @@ def test_story_builds_are_stored_and_rebuilt_only_when_their_articles_change(tmp
     shown = api.show(biggest, db=db)
     assert calls == [] and shown.stories[0].article_ids == tuple(before[biggest])  # read, not rebuilt
 
-    api.ingest([str(files[-1])], db=db)  # new articles: only the stories whose articles changed are rebuilt
+    api.ingest([str(late)], db=db)  # new articles: only the stories whose articles changed are rebuilt
     store = Store.open(db)
     after = {s.id: store.story_article_ids(s.id) for s in store.stories()}
     changed = [sid for sid in after if after[sid] != before.get(sid)]
