@@ -197,8 +197,7 @@ class Pipeline:
     def step_store(self, batch: Batch) -> None:
         # each article with its shingles, names and story-key counts in one transaction: never half stored
         stored: list[Article] = []
-        # stored, and so placed, in an order of their content, not of the inputs: input order never decides stories
-        for done, article in enumerate(stories.placement_order(batch.articles), start=1):
+        for done, article in enumerate(batch.articles, start=1):
             article_id = self.store.add_article(article, batch.shingles[article.id], batch.vectors[article.id],
                                                 batch.claim_vectors[article.id], keys=stories.story_keys(article))
             if article_id is None:  # a concurrent run stored the same text first
@@ -213,16 +212,24 @@ class Pipeline:
         batch.articles = stored
 
     def step_stories(self, batch: Batch) -> None:
-        """Place every unplaced article, oldest first, then consolidate the stories placed into.
+        """Place every unplaced article (the batch's in placement order, then any left, oldest first), then
+        consolidate the stories placed into.
 
         Each placement and each story's consolidation is one transaction holding the writer lock, and
         the work left is read from the store, not from this batch: articles a stopped run stored but did
         not place, or stories it did not consolidate, are finished here; concurrent runs share the work.
         """
         placed = 0
+        # in an order of their content, not of the inputs: input order never decides stories; a stopped
+        # run's leftovers join this batch's articles so that a resumed run places as an uninterrupted one
+        mine = {a.id for a in batch.articles}
+        waiting = [*batch.articles, *self.store.articles([i for i in self.store.unplaced_ids() if i not in mine])]
+        preferred = [a.id for a in stories.placement_order(waiting)]
         while True:
             with self.store.transaction():
-                article_id = self.store.next_unplaced()
+                while preferred and self.store.story_of(preferred[0]) is not None:
+                    preferred.pop(0)  # placed already (by a concurrent run)
+                article_id = preferred.pop(0) if preferred else self.store.next_unplaced()
                 if article_id is None:
                     break
                 article = self.store.articles([article_id])[0]

@@ -51,11 +51,11 @@ def vectors(options: Options, articles: list[Article]) -> list[tuple[np.ndarray,
     for article in articles:
         sentences = [c.text for c in article.claims]
         # a headline leads the story vector; with neither headline nor claim the opening stands in
-        lead = article.title if stories.is_headline(article.title) else None if sentences else article.text[:300]
-        spans.append((len(texts), len(sentences), lead is not None))
+        # (always embedded with the claims: int8 vectors depend a little on what shares their batch)
+        has_lead = stories.is_headline(article.title) or not sentences
+        spans.append((len(texts), len(sentences), has_lead))
         texts.extend(sentences)
-        if lead is not None:
-            texts.append(lead)
+        texts.append(article.title or article.text[:300])
     # a sentence repeated across the chunk (wire copies, boilerplate claims) is embedded once
     unique = list(dict.fromkeys(texts))
     model = embed.load(options.embedding_model, engine.THREADS)

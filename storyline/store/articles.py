@@ -146,6 +146,10 @@ class Articles(Base):
         row = self.db.execute("SELECT id FROM articles WHERE story_id IS NULL ORDER BY seq LIMIT 1").fetchone()
         return row[0] if row else None
 
+    def unplaced_ids(self) -> list[str]:
+        """Every stored article in no story, oldest first (a stopped run's leftovers)."""
+        return [r[0] for r in self.db.execute("SELECT id FROM articles WHERE story_id IS NULL ORDER BY seq")]
+
     def count_unplaced(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM articles WHERE story_id IS NULL").fetchone()[0])
 
