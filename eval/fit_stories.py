@@ -180,11 +180,11 @@ def cluster(docs: Sequence[Doc], vectors: dict[str, np.ndarray], scorer: stories
     try:
         given = [docs[i].article for i in order] if order is not None else [d.article for d in docs]
         claims = {d.id: d.claim_vectors for d in docs}
-        for article in stories.placement_order(given):  # as step_store stores a batch
+        for article in given:
             store.add_article(article, set(), vectors[article.id], claims[article.id], keys=stories.story_keys(article))
         pipeline = Pipeline(load_options(story_threshold=scorer.threshold), store)
         pipeline.story_model = scorer
-        pipeline.step_stories(Batch(inputs=[]))
+        pipeline.step_stories(Batch(inputs=[], articles=given))
         return {a: row.id for row in store.stories() for a in store.story_article_ids(row.id)}
     finally:
         store.close()
