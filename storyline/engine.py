@@ -8,12 +8,14 @@ the int8 model's vectors, whose quantisation depends on the batch) are the same 
 
 from __future__ import annotations
 
-import functools
 import logging
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol, TypeVar
 
 from .errors import SettingError
@@ -61,14 +63,43 @@ def worker_threads(workers: int) -> int:
 THREADS = 0
 
 
-def warm(options: Options, threads: int) -> None:
+def warm(options: Options, threads: int, parent: int | None = None) -> None:
     """Load the models a worker needs, once, before any task arrives."""
     from . import embed, nlp
 
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
     global THREADS
     THREADS = threads
     nlp.load(options.spacy_model)
     embed.load(options.embedding_model, THREADS)
+
+
+def _exit_with(parent: int) -> None:
+    """A worker ends when the process that started it is gone (killed with SIGKILL, it cannot say so):
+    an orphan would keep the models in memory and the parent's stdout open, so its caller waits forever.
+    A killed parent stays a zombie until its own caller reaps it, so "gone" includes that state."""
+    spawner = os.getppid()  # the forkserver: it exits with the parent, and then this worker is re-parented
+    while True:
+        time.sleep(1.0)
+        if os.getppid() != spawner or not _alive(parent):
+            os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X")
+    except FileNotFoundError:
+        return False
+    except OSError:  # no /proc (not Linux): ask the kernel whether the pid exists
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
 
 
 class InProcess:
@@ -105,18 +136,27 @@ class LocalPool:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["storyline.engine", "storyline.analyze", "spacy"])
             self._pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=warm,
-                                             initargs=(self.options, worker_threads(self.workers)))
+                                             initargs=(self.options, worker_threads(self.workers), os.getpid()))
             log.info("engine: %d local worker processes", self.workers)
         return self._pool
-
-    def start(self) -> None:
-        """Start the workers now, so they load their models while the caller reads its inputs."""
-        self._start()
 
     def map(self, task: Task, items: Sequence[Any]) -> Iterator[Any]:
         if len(items) < MIN_PARALLEL_ITEMS and self._pool is None:
             return self.inline.map(task, items)
-        return self._start().map(functools.partial(_run, task, self.options), items)
+        pool = self._start()
+        return self._in_order(task, items, [pool.submit(_run, task, self.options, item) for item in items])
+
+    def _in_order(self, task: Task, items: Sequence[Any], futures: list[Future[Any]]) -> Iterator[Any]:
+        for item, future in zip(items, futures):
+            try:
+                yield future.result()
+            except BrokenProcessPool:
+                # a worker died (killed, out of memory): what is left runs here, nothing is lost
+                if self._pool is not None:
+                    log.warning("engine: a worker process died; the remaining work runs in this process")
+                    self._pool.shutdown(wait=False, cancel_futures=True)
+                    self._pool = None
+                yield task(self.options, item)
 
     def close(self) -> None:
         if self._pool is not None:
@@ -146,9 +186,6 @@ class RayEngine:
         self._pool = ActorPool(self._actors)
         self._ray = ray
         log.info("engine: %d Ray actors", self.workers)
-
-    def start(self) -> None:
-        pass
 
     def map(self, task: Task, items: Sequence[Any]) -> Iterator[Any]:
         return self._pool.map(lambda actor, item: actor.run.remote(task, item), list(items))

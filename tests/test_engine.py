@@ -51,6 +51,24 @@ def _pid(options, item):
     return item, os.getpid()
 
 
+def test_a_worker_that_dies_loses_nothing(caplog):
+    pool = engine.LocalPool(load_options(), 2)
+    try:
+        with caplog.at_level("WARNING", logger="storyline.engine"):
+            results = list(pool.map(_dies_on_five, [(i, os.getpid()) for i in range(12)]))
+    finally:
+        pool.close()
+    assert results == [i * i for i in range(12)]
+    assert any("worker process died" in r.getMessage() for r in caplog.records)
+
+
+def _dies_on_five(options, item):
+    number, parent = item
+    if number == 5 and os.getpid() != parent:
+        os._exit(1)  # as a worker killed for memory would
+    return number * number
+
+
 @needs_shared(ECB)
 def test_two_workers_give_the_same_analysis_as_one():
     inputs = _small_corpus()

@@ -102,9 +102,13 @@ class Stories(Base):
                 low, high = (str(centre - timedelta(days=window_days)), str(centre + timedelta(days=window_days)))
             except ValueError:
                 low = high = None  # an unreadable day matches only undated stories
-            rows = self.db.execute(
-                "SELECT * FROM stories WHERE last_date IS NULL OR (last_date >= ? AND first_date <= ?)"
-                " ORDER BY seq DESC LIMIT 500", (low, high))
+            # two index searches (dated stories reaching into the window, by last_date; undated ones), merged
+            # as one query with OR would order them: that query walked every story by seq, O(stories) a placement
+            # (+seq: sorting the few found beats walking the seq index past every story outside the window)
+            rows = [*self.db.execute("SELECT * FROM stories WHERE last_date >= ? AND first_date <= ?"
+                                     " ORDER BY +seq DESC LIMIT 500", (low, high)),
+                    *self.db.execute("SELECT * FROM stories WHERE last_date IS NULL ORDER BY +seq DESC LIMIT 500")]
+            rows = sorted(rows, key=lambda r: -r["seq"])[:500]
         return [_story(r) for r in rows]
 
     # --- stories waiting for consolidation, kept in the store so a stopped run's are not forgotten ------
