@@ -47,7 +47,7 @@ postgres:
 test: setup browser postgres
 	$(BIN)/python -m pytest -q
 
-test-fast: setup
+test-fast: setup postgres
 	$(BIN)/python -m pytest -q -m "not slow"
 
 # Each stage scored on labelled data (needs ../shared beside the repository).
@@ -60,6 +60,8 @@ eval: setup
 	$(BIN)/python eval/quotes.py
 	$(BIN)/python eval/stories.py
 	$(BIN)/python eval/claims.py
+	$(BIN)/python eval/alignment.py
+	$(BIN)/python eval/disputes.py
 
 # Throughput and memory against a baseline in the same run (minutes, on demand).
 bench: setup
@@ -68,6 +70,7 @@ bench: setup
 	$(BIN)/python bench/embed.py
 	$(BIN)/python bench/stories.py
 	$(BIN)/python bench/growth.py
+	$(BIN)/python bench/watch.py
 
 lint: setup
 	$(BIN)/ruff check storyline tests eval bench

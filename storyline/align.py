@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -18,14 +21,6 @@ _CONTENT = re.compile(r"[A-Za-z][\w’'-]+")
 _STOP = frozenset("""the a an and or of to in on at for with by from as is are was were be been has have had that this
 these those it its their his her they he she we our which who will would could should may might can also not
 but than then there into over after before about said says say while during amid""".split())
-# Verb pairs where one source says a thing happened and another says it did not.
-_OPPOSITES = (
-    ({"agreed", "agree", "agreeing", "united", "unanimous", "consensus"}, {"divided", "disagreed", "split", "rejected", "failed"}),
-    ({"confirmed", "confirms"}, {"denied", "denies"}),
-    ({"accepted", "accept"}, {"refused", "rejected", "reject"}),
-)
-
-
 @dataclass
 class _Member:
     article: Article
@@ -35,6 +30,8 @@ class _Member:
     dates: frozenset[str]
     names: frozenset[str]
     words: frozenset[str]
+    article_vector: np.ndarray | None = None  # the mean of the article's claim vectors: what it is about
+    article_names: frozenset[str] = frozenset()  # every person, organisation and place the article names
 
 
 @dataclass
@@ -87,33 +84,56 @@ def _member(article: Article, index: int, claim: ClaimMention, vector: np.ndarra
     return _Member(article, index, claim, vector, dates, names, words)
 
 
-DATE_BONUS = 0.1
-SAME_TOPIC = 0.55  # below this cosine two sentences are about different things and cannot contradict
-WORD_WEIGHT = 0.1
+# Outcomes that cannot both be true of one happening: one source says the first, another the second.
+# General verbs of news (agreement, confirmation, resignation, verdicts, results), not any one story's words.
+OPPOSITES = (
+    ({"agreed", "agree", "agrees", "agreeing", "agreement", "unanimous"},
+     {"divided", "disagreed", "disagree", "split", "deadlock", "deadlocked", "stalemate", "impasse", "failed",
+      "fail", "fails", "no agreement", "no deal", "without agreement", "no resolution", "no immediate resolution"}),
+    ({"confirmed", "confirms", "confirm"}, {"denied", "denies", "deny"}),
+    ({"accepted", "accept", "accepts", "approved", "approves", "passed"}, {"refused", "rejected", "rejects", "reject",
+                                                                          "vetoed", "blocked"}),
+    ({"resigned", "resigns", "quit", "stepped down", "steps down"}, {"remains", "remain", "stays", "will stay",
+                                                                     "refused to resign"}),
+    ({"won", "wins", "victory"}, {"lost", "loses", "defeat", "defeated"}),
+    ({"guilty", "convicted"}, {"acquitted", "not guilty", "cleared"}),
+    ({"dead", "died", "dies", "killed"}, {"alive", "survived", "survives"}),
+    ({"rose", "rises", "increased"}, {"fell", "falls", "decreased", "dropped"}),
+)
+DISPUTE_SHARE = 0.45  # chosen on the tuning half of eval/data/disputes-ecbplus.tsv (eval/disputes.py): a pair is about
+# the same thing, and may conflict, when its match probability reaches this share of the merge threshold
 
 
-def match_score(a: _Member, b: _Member) -> float:
-    """Embedding similarity, nudged up by shared resolved dates and names, down by no shared content words."""
-    score = float(a.vector @ b.vector)
-    days_a, days_b = {d for d in a.dates if len(d) == 10}, {d for d in b.dates if len(d) == 10}
-    if a.dates & b.dates:
-        score += DATE_BONUS
-    elif days_a and days_b:
-        score -= DATE_BONUS  # both say when, and not the same day: another happening
-    score += 0.03 * min(3, len(a.names & b.names))
-    overlap = len(a.words & b.words) / max(1, min(len(a.words), len(b.words)))
-    score += WORD_WEIGHT * overlap
-    if overlap < 0.15:
-        score -= 0.1
-    return score
+CONFLICT_COSINE = 0.5  # below this, two claims say different things and cannot contradict each other
+DATE_COSINE = 0.8  # two sentences with other days are about other happenings unless nearly identical
+DENIAL_COSINE = 0.7  # a denial and its claim say nearly the same words ("X will not play Y" / "X to play Y")
 
 
-def conflict(a: _Member, b: _Member) -> str | None:
-    """Why two claims about the same thing cannot both be true, or None."""
+def _phrases(text: str) -> set[str]:
+    # a negated word says the opposite: "must not be divided" is no claim of division
+    text = re.sub(r"\b(?:not|never|no longer|n't)\s+(?:be\s+|been\s+|have\s+)?\w+", " ", text.lower())
+    words = re.findall(r"[a-z]+", text)
+    return set(words) | {" ".join(words[i:i + n]) for n in (2, 3) for i in range(len(words) - n + 1)}
+
+
+def conflict(a: _Member, b: _Member, same: float = 1.0, model: PairModel | None = None) -> str | None:
+    """Why two claims about the same thing (match probability `same`) cannot both be true, or None."""
+    if {a.claim.stance, b.claim.stance} in ({"asserted", "denied"}, {"reported", "denied"}):
+        # a denial contradicts only what it denies: the same fact, by the full merge decision
+        model = model or pair_model()
+        if same >= model.threshold and float(a.vector @ b.vector) >= max(model.gate, DENIAL_COSINE):
+            return "one source says it, another denies it"
+        return None
+    if float(a.vector @ b.vector) < CONFLICT_COSINE:
+        return None  # worded too differently to be two versions of one fact
+    pa, pb = _phrases(a.claim.text), _phrases(b.claim.text)
+    for yes, no in OPPOSITES:
+        if (pa & yes and pb & no and not pa & no and not pb & yes) or \
+                (pa & no and pb & yes and not pa & yes and not pb & no):
+            return "one source says " + ", ".join(sorted((pa | pb) & yes)) + \
+                   ", another " + ", ".join(sorted((pa | pb) & no))
     if a.names and b.names and not (a.names & b.names):
         return None  # other people or places: another happening, not a contradiction
-    if float(a.vector @ b.vector) < SAME_TOPIC:
-        return None  # two claims on different subjects
     qa, qb = quantities(a.claim), quantities(b.claim)
     for unit in set(qa) & set(qb):
         if len(qa[unit]) != 1 or len(qb[unit]) != 1:
@@ -125,14 +145,9 @@ def conflict(a: _Member, b: _Member) -> str | None:
             continue  # "captured 23 pirates" and "an estimated 1,500 pirates": numbers of different things
         if x and y and abs(x - y) / max(x, y) > 0.05:
             return f"different numbers for {unit if unit != '%' else 'the same percentage'}: {_fmt(x)} vs {_fmt(y)}"
-    for yes, no in _OPPOSITES:
-        if (a.words & yes and b.words & no) or (a.words & no and b.words & yes):
-            return "one source says they " + ", ".join(sorted((a.words | b.words) & yes)) + \
-                   ", another that they " + ", ".join(sorted((a.words | b.words) & no))
-    if a.claim.negated != b.claim.negated and float(a.vector @ b.vector) > 0.8:
-        return "one source asserts it, another denies it"
-    if a.dates and b.dates and not (a.dates & b.dates) and float(a.vector @ b.vector) > 0.85 \
-            and all(len(d) == 10 for d in a.dates | b.dates):
+    days = re.compile(r"\d{4}-\d\d-\d\d")
+    if a.dates and b.dates and not (a.dates & b.dates) and float(a.vector @ b.vector) >= DATE_COSINE \
+            and all(days.fullmatch(d) for d in a.dates | b.dates):
         return f"different dates: {', '.join(sorted(a.dates))} vs {', '.join(sorted(b.dates))}"
     return None
 
@@ -154,96 +169,221 @@ def _fmt(value: float) -> str:
     return f"{value:g}"
 
 
-NEIGHBOURS = 20  # candidate matches per claim: an index, not all pairs, so big stories stay tractable
-MIN_CANDIDATE_COSINE = 0.35
-AVERAGE_LINK_SLACK = 0.07  # a group joins another when the average link is this close to the pair threshold
-SAMPLE = 40  # members compared per side when averaging links between two large groups
+NEIGHBOURS = 50  # candidate matches per claim: an index, not all pairs, so big stories stay tractable
+MIN_CANDIDATE_COSINE = 0.15  # low: the pair model also weighs the two articles' context, not only the sentences
+MODEL_PATH = Path(__file__).resolve().parent / "data" / "align_model.json"
+_WEAK_PREDICATES = frozenset({"be", "have", "say", "do", "tell", "report", "add", "get", "make"})
+FEATURES = ("cosine", "cosine_sq", "word_overlap", "shared_names", "names_disjoint", "same_predicate",
+            "shared_number", "number_clash", "date_match", "date_clash", "lead", "cosine_x_overlap",
+            "article_cosine", "article_names", "cosine_x_article")
 
 
-def align(articles: Sequence[Article], vectors: dict[str, np.ndarray], options: Options) -> list[Claim]:
-    """Group claims that assert the same thing; label each group by independent origins and conflicts.
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[:-len(suffix)]
+    return word
 
-    Agglomerative: the most similar cross-article pairs are joined first, groups merge when their
-    average link stays high, one article never corroborates itself, and a pair that conflicts
-    (other numbers, opposite verbs) is recorded as a dispute instead of being merged.
-    """
+
+def pair_features(a: _Member, b: _Member) -> list[float]:
+    """What the learned pair decision sees: similarity, shared names, numbers, dates, predicate, position."""
+    cosine = float(a.vector @ b.vector)
+    stems_a, stems_b = {_stem(w) for w in a.words}, {_stem(w) for w in b.words}
+    overlap = len(stems_a & stems_b) / max(1, min(len(stems_a), len(stems_b)))
+    shared = len(a.names & b.names)
+    qa, qb = quantities(a.claim), quantities(b.claim)
+    common_units = set(qa) & set(qb)
+    shared_number = any(qa[u] & qb[u] for u in common_units)
+    clash = any(not (qa[u] & qb[u]) for u in common_units)
+    days_a, days_b = {d for d in a.dates if len(d) == 10}, {d for d in b.dates if len(d) == 10}
+    same_predicate = a.claim.predicate is not None and a.claim.predicate == b.claim.predicate \
+        and a.claim.predicate not in _WEAK_PREDICATES
+    # the two articles' own similarity and shared names: the same happening, not a sister event of one kind
+    article_cosine = float(a.article_vector @ b.article_vector) \
+        if a.article_vector is not None and b.article_vector is not None else cosine
+    union = a.article_names | b.article_names
+    article_names = len(a.article_names & b.article_names) / len(union) if union else 0.0
+    return [cosine, cosine * cosine, overlap, float(min(3, shared)), float(bool(a.names and b.names and not shared)),
+            float(same_predicate), float(shared_number), float(clash), float(bool(a.dates & b.dates)),
+            float(bool(days_a and days_b and not days_a & days_b)), 1.0 / (1 + min(a.index, b.index)),
+            cosine * overlap, article_cosine, article_names, cosine * article_cosine]
+
+
+@dataclass(frozen=True)
+class PairModel:
+    """Logistic regression over pair_features, fitted by eval/alignment.py --fit; numpy only at run time."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+    threshold: float  # mean pair probability across two groups above which they merge (average link)
+    floor: float  # and no pair across them below this (cohesion: groups never chain)
+    gate: float = 0.0  # two sentences less similar than this (cosine) are never one fact, whatever their articles share
+
+    def probability(self, features: Sequence[Sequence[float]]) -> np.ndarray:
+        x = (np.asarray(features, dtype=np.float64) - self.mean) / self.scale
+        return 1.0 / (1.0 + np.exp(-(x @ self.coef + self.intercept)))
+
+    def to_json(self) -> dict[str, object]:
+        return {"features": list(FEATURES), "mean": self.mean.tolist(), "scale": self.scale.tolist(),
+                "coef": self.coef.tolist(), "intercept": self.intercept, "threshold": self.threshold,
+                "floor": self.floor, "gate": self.gate}
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> PairModel:
+        if tuple(data["features"]) != FEATURES:  # type: ignore[arg-type]
+            raise ValueError(f"{MODEL_PATH.name} was fitted on other features: refit with eval/alignment.py --fit")
+        return cls(np.asarray(data["mean"]), np.asarray(data["scale"]), np.asarray(data["coef"]),
+                   float(data["intercept"]), float(data["threshold"]), float(data["floor"]),  # type: ignore[arg-type]
+                   float(data.get("gate", 0.0)))  # type: ignore[arg-type,attr-defined]
+
+
+@functools.lru_cache(maxsize=1)
+def pair_model() -> PairModel:
+    return PairModel.from_json(json.loads(MODEL_PATH.read_text(encoding="utf-8")))
+
+
+def members_of(articles: Sequence[Article], vectors: dict[str, np.ndarray]) -> list[_Member]:
     members = []
     for article in articles:
         matrix = vectors.get(article.id)
-        for i, claim in enumerate(article.claims):
-            if matrix is None or i >= len(matrix):
-                continue
-            members.append(_member(article, i, claim, matrix[i]))
+        if matrix is None or not len(matrix):
+            continue
+        centre = matrix.mean(axis=0)
+        centre = centre / max(float(np.linalg.norm(centre)), 1e-9)
+        names = frozenset(fold(m.text).split()[-1] for m in article.mentions if fold(m.text).split()
+                          and m.label in ("PERSON", "GPE", "ORG", "LOC"))
+        for i, claim in enumerate(article.claims[:len(matrix)]):
+            member = _member(article, i, claim, matrix[i])
+            member.article_vector, member.article_names = centre, names
+            members.append(member)
+    return members
+
+
+def align(articles: Sequence[Article], vectors: dict[str, np.ndarray], options: Options,
+          model: PairModel | None = None) -> list[Claim]:
+    """Group claims that report the same fact; label each group by independent origins and conflicts.
+
+    Agglomerative with complete link: the likeliest cross-article pairs are joined first, and two groups
+    merge only when every pair across them passes the learned decision, so groups never chain. One article
+    never corroborates itself; a pair that conflicts (other numbers, opposite outcome, a denial) is recorded
+    as a dispute and never merged.
+    """
+    members = members_of(articles, vectors)
     if not members:
         return []
-    edges = _candidate_edges(members)
-    threshold = options.claim_match_threshold
-    parent = list(range(len(members)))
-    clusters: dict[int, list[int]] = {i: [i] for i in range(len(members))}
-    articles_in: dict[int, set[str]] = {i: {m.article.id} for i, m in enumerate(members)}
-    raw_disputes: list[tuple[int, int, str]] = []
-    cannot_link: set[tuple[int, int]] = set()
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def link(a: int, b: int) -> float:
-        pairs = [(x, y) for x in clusters[a][:SAMPLE] for y in clusters[b][:SAMPLE]]
-        return sum(edges.get((min(x, y), max(x, y))) or match_score(members[x], members[y]) for x, y in pairs) / len(pairs)
-
-    for (i, j), score in sorted(edges.items(), key=lambda item: -item[1]):
-        if score < threshold:
-            break
-        a, b = find(i), find(j)
-        if a == b or articles_in[a] & articles_in[b]:
-            continue
-        if link(a, b) < threshold - AVERAGE_LINK_SLACK:
-            continue
-        # close pairs across the two groups must not contradict each other; a pair that ever did never merges
-        close = [(x, y) for x in clusters[a] for y in clusters[b]
-                 if edges.get((min(x, y), max(x, y)), 0.0) >= threshold - AVERAGE_LINK_SLACK]
-        blocked = next(((x, y) for x, y in close if (min(x, y), max(x, y)) in cannot_link), None)
-        reason = None
-        if blocked is None:
-            for x, y in close:
-                if (reason := conflict(members[x], members[y])):
-                    cannot_link.add((min(x, y), max(x, y)))
-                    raw_disputes.append((x, y, reason))
-                    break
-        if blocked is not None or reason:
-            continue
-        parent[b] = a
-        clusters[a].extend(clusters.pop(b))
-        articles_in[a] |= articles_in.pop(b)
-    # topical neighbours that were never merged can still contradict each other (numbers, opposites)
-    for (i, j), score in edges.items():
-        if score >= threshold - AVERAGE_LINK_SLACK and find(i) != find(j) \
-                and members[i].article.origin != members[j].article.origin:
-            reason = conflict(members[i], members[j])
-            if reason:
-                raw_disputes.append((i, j, reason))
-    roots = sorted(clusters, key=lambda r: min(clusters[r]))
+    groups, raw_disputes = cluster(members, model or pair_model())
+    roots = sorted(groups, key=lambda r: min(groups[r]))
     index = {root: g for g, root in enumerate(roots)}
-    groups = [_Group([members[x] for x in sorted(clusters[root])]) for root in roots]
+    group_of = {x: index[root] for root, xs in groups.items() for x in xs}
+    built = [_Group([members[x] for x in sorted(groups[root])]) for root in roots]
     disputes: dict[tuple[int, int], str] = {}
     for i, j, reason in raw_disputes:
-        a, b = sorted((index[find(i)], index[find(j)]))
+        a, b = sorted((group_of[i], group_of[j]))
         if a != b:
             disputes.setdefault((a, b), reason)
-    return _label(groups, [(a, b, reason) for (a, b), reason in disputes.items()])
+    return _label(built, [(a, b, reason) for (a, b), reason in disputes.items()])
 
 
-def _candidate_edges(members: list[_Member]) -> dict[tuple[int, int], float]:
-    """Each claim's nearest neighbours in other articles, scored: (i, j) with i < j -> match score."""
+def cluster(members: list[_Member], model: PairModel, known: dict[tuple[int, int], float] | None = None,
+            conflicts: dict[tuple[int, int], str | None] | None = None) -> tuple[dict[int, list[int]], list[tuple[int, int, str]]]:
+    """Groups (root -> member indexes) and the conflicting pairs found on the way.
+
+    Agglomerative: the likeliest pairs first; two groups merge when the mean probability of the pairs
+    across them reaches the threshold and none is below the floor (so A~B, B~C never pulls in an
+    unrelated C). Pairs that were never candidates (far apart in meaning) count as probability 0.
+    `known` holds pair probabilities already computed (i < j) and `conflicts` the conflicts already
+    checked, so an evaluation can try many thresholds.
+    """
+    n = len(members)
+    checked = conflicts if conflicts is not None else {}
+    matrix = np.zeros((n, n), dtype=np.float32)
+    pairs = dict(known) if known is not None else {}
+    if known is None:
+        candidates = _candidates(members)
+        if candidates:
+            scores = model.probability([pair_features(members[i], members[j]) for i, j in candidates])
+            pairs = {k: float(p) for k, p in zip(candidates, scores)}
+    gated: set[tuple[int, int]] = set()
+    for (i, j), p in pairs.items():
+        if model.gate and float(members[i].vector @ members[j].vector) < model.gate:
+            gated.add((i, j))  # may still conflict (what they are about is the same), never one fact
+            p = 0.0
+        matrix[i, j] = matrix[j, i] = p
+    clusters: dict[int, list[int]] = {i: [i] for i in range(n)}
+    root_of = list(range(n))
+    ids = {a: k for k, a in enumerate(dict.fromkeys(m.article.id for m in members))}
+    article_of = np.array([ids[m.article.id] for m in members])
+    raw_disputes: list[tuple[int, int, str]] = []
+    blocked = np.zeros((n, n), dtype=bool)
+    # a denial and what it denies never share a group
+    stances = [m.claim.stance for m in members]
+    for i in range(n):
+        if stances[i] == "denied":
+            for j in range(n):
+                if stances[j] != "denied":
+                    blocked[i, j] = blocked[j, i] = True
+    for (i, j), p in sorted(pairs.items(), key=lambda item: -item[1]):
+        if p < min(model.floor, model.threshold * DISPUTE_SHARE):
+            break
+        if p >= model.threshold * DISPUTE_SHARE and members[i].article.origin != members[j].article.origin:
+            if (i, j) not in checked:
+                checked[(i, j)] = conflict(members[i], members[j], p, model)
+            reason = checked[(i, j)]
+            if reason:
+                blocked[i, j] = blocked[j, i] = True
+                raw_disputes.append((i, j, reason))
+                continue
+        if p < model.floor or (i, j) in gated:
+            continue
+        a, b = root_of[i], root_of[j]
+        if a == b:
+            continue
+        xs, ys = clusters[a], clusters[b]
+        if blocked[np.ix_(xs, ys)].any():
+            continue
+        clash = None
+        for x in xs:  # no two claims across the groups may contradict each other
+            for y in ys:
+                key = (min(x, y), max(x, y))
+                if pairs.get(key, 0.0) >= model.threshold * DISPUTE_SHARE and key != (i, j) \
+                        and members[x].article.origin != members[y].article.origin:
+                    if key not in checked:
+                        checked[key] = conflict(members[x], members[y], pairs[key], model)
+                    if checked[key]:
+                        clash = key
+                        break
+            if clash:
+                break
+        if clash:
+            blocked[clash] = blocked[clash[::-1]] = True
+            raw_disputes.append((clash[0], clash[1], checked[clash] or ""))
+            continue
+        # pairs inside one article are never scored: the link is over pairs across articles
+        across = article_of[xs][:, None] != article_of[ys][None, :]
+        block = matrix[np.ix_(xs, ys)][across]
+        if block.size and (block.min() < model.floor or block.mean() < model.threshold):
+            continue
+        for x in ys:
+            root_of[x] = a
+        clusters[a].extend(clusters.pop(b))
+    return clusters, raw_disputes
+
+
+def _polarity_clash(a: _Member, b: _Member) -> bool:
+    """One asserts, the other denies: never the same group (reports sit with either side)."""
+    return {a.claim.stance, b.claim.stance} == {"asserted", "denied"}
+
+
+def _candidates(members: list[_Member]) -> list[tuple[int, int]]:
+    """Each claim's nearest neighbours in other articles: (i, j) with i < j."""
     vectors = np.stack([m.vector for m in members]).astype(np.float32)
     articles = np.array([m.article.id for m in members])
     k = min(NEIGHBOURS, len(members) - 1)
-    edges: dict[tuple[int, int], float] = {}
+    found: set[tuple[int, int]] = set()
     if k <= 0:
-        return edges
+        return []
     for start in range(0, len(members), 512):
         sims = vectors[start:start + 512] @ vectors.T
         for row in range(sims.shape[0]):
@@ -251,12 +391,9 @@ def _candidate_edges(members: list[_Member]) -> dict[tuple[int, int], float]:
             sims[row, articles == articles[i]] = -1.0
             for j in np.argpartition(-sims[row], k - 1)[:k]:
                 j = int(j)
-                if sims[row, j] < MIN_CANDIDATE_COSINE:
-                    continue
-                key = (min(i, j), max(i, j))
-                if key not in edges:
-                    edges[key] = match_score(members[i], members[j])
-    return edges
+                if sims[row, j] >= MIN_CANDIDATE_COSINE:
+                    found.add((min(i, j), max(i, j)))
+    return sorted(found)
 
 
 def _label(groups: list[_Group], disputes: list[tuple[int, int, str]]) -> list[Claim]:
@@ -267,8 +404,14 @@ def _label(groups: list[_Group], disputes: list[tuple[int, int, str]]) -> list[C
         conflicts.setdefault(j, []).append((i, reason))
     claims = []
     for g, group in enumerate(groups):
-        origins = sorted({m.article.origin for m in group.members})
-        outlets = sorted({m.article.source for m in group.members})
+        # a report of a claim ("X claims", "reports say", a question) is not a confirmation of it
+        asserting = [m for m in group.members if m.claim.stance != "reported"]
+        reporting = [m for m in group.members if m.claim.stance == "reported"]
+        origins = sorted({m.article.origin for m in asserting})
+        outlets = sorted({m.article.source for m in asserting})
+        asserting_ids = {m.article.id for m in asserting}
+        reported_by = tuple(dict.fromkeys(m.article.id for m in reporting if m.article.id not in asserting_ids))
+        reporters = sorted({m.article.source for m in reporting})
         against = conflicts.get(g, [])
         if against:
             status = "disputed"
@@ -276,16 +419,22 @@ def _label(groups: list[_Group], disputes: list[tuple[int, int, str]]) -> list[C
         elif len(origins) >= 2:
             status = "corroborated"
             reason = f"asserted by {len(origins)} independent origins ({', '.join(outlets)})"
+        elif not asserting:
+            status = "single_source"
+            reason = f"no source asserts this; only reported by {', '.join(reporters)}"
         else:
             status = "single_source"
-            copies = len({m.article.id for m in group.members})
+            copies = len(asserting_ids)
             reason = f"only {outlets[0]} asserts this" + (
                 f" (repeated by {copies - 1} copies of the same text)" if copies > 1 else "")
-        representative = min(group.members, key=lambda m: -float(m.vector @ group.centroid))
+        if reporting and asserting:
+            reason += f"; reported, not asserted, by {', '.join(reporters)}"
+        representative = min(asserting or group.members, key=lambda m: -float(m.vector @ group.centroid))
         claims.append(Claim(
             id=ids[g], text=representative.claim.text, status=status,
-            article_ids=tuple(dict.fromkeys(m.article.id for m in group.members)),
+            article_ids=tuple(dict.fromkeys(m.article.id for m in asserting or group.members)),
             conflicts_with=tuple(ids[j] for j, _ in against), origins=tuple(origins), reason=reason,
             sources=tuple((m.article.id, m.claim.text) for m in group.members),
+            stance=representative.claim.stance if asserting else "reported", reported_by=reported_by,
         ))
     return claims

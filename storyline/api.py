@@ -85,8 +85,8 @@ def check(*, db: str, repair: bool = True, options: Options | None = None) -> Ch
 
 
 def watch(sources: str, *, db: str, every: float | None = None, once: bool = False, options: Options | None = None,
-          on_poll: Callable[[PollResult], None] | None = None,
-          stop: threading.Event | None = None) -> tuple[list[PollResult], list[Skipped]]:
+          on_poll: Callable[[PollResult], None] | None = None, stop: threading.Event | None = None,
+          on_round: Callable[[list[PollResult]], None] | None = None) -> tuple[list[PollResult], list[Skipped]]:
     """Poll the feeds, pages and folders a sources file lists (text or OPML), ingesting new items as they come.
 
     Runs rounds every `every` seconds (setting watch_every) until `stop` is set, or one round with once=True.
@@ -99,7 +99,7 @@ def watch(sources: str, *, db: str, every: float | None = None, once: bool = Fal
     store = Store.open(db)
     try:
         watcher = Watcher(found, store, options or load_options(), every=every, on_poll=on_poll, stop=stop)
-        return watcher.run(once=once), [skipped_from(e) for e in errors]
+        return watcher.run(once=once, on_round=on_round), [skipped_from(e) for e in errors]
     finally:
         store.close()
 

@@ -212,9 +212,22 @@ def _watch(args: argparse.Namespace) -> int:
         if not args.quiet or result.outcome == "error":
             print(f"storyline: {result.line()}", file=sys.stderr, flush=True)
 
+    every = _duration(args.every) if args.every else None
+    rounds = 0
+
+    def on_round(results: list[Any]) -> None:
+        nonlocal rounds
+        rounds += 1
+        if not args.quiet:
+            wait = every if every is not None else api.load_options().watch_every
+            upcoming = (datetime.now() + timedelta(seconds=wait)).strftime("%H:%M:%S")
+            print(f"storyline: round {rounds}: {len(results)} sources, {sum(r.new for r in results)} new items, "
+                  f"{sum(r.outcome == 'error' for r in results)} errors; next round at {upcoming} (Ctrl-C stops)",
+                  file=sys.stderr, flush=True)
+
     try:
-        _, skipped = api.watch(args.sources, db=args.db, every=_duration(args.every) if args.every else None,
-                               once=args.once, on_poll=on_poll, stop=stop)
+        _, skipped = api.watch(args.sources, db=args.db, every=every, once=args.once, on_poll=on_poll, stop=stop,
+                               on_round=on_round)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

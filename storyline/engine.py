@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -61,14 +63,43 @@ def worker_threads(workers: int) -> int:
 THREADS = 0
 
 
-def warm(options: Options, threads: int) -> None:
+def warm(options: Options, threads: int, parent: int | None = None) -> None:
     """Load the models a worker needs, once, before any task arrives."""
     from . import embed, nlp
 
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
     global THREADS
     THREADS = threads
     nlp.load(options.spacy_model)
     embed.load(options.embedding_model, THREADS)
+
+
+def _exit_with(parent: int) -> None:
+    """A worker ends when the process that started it is gone (killed with SIGKILL, it cannot say so):
+    an orphan would keep the models in memory and the parent's stdout open, so its caller waits forever.
+    A killed parent stays a zombie until its own caller reaps it, so "gone" includes that state."""
+    spawner = os.getppid()  # the forkserver: it exits with the parent, and then this worker is re-parented
+    while True:
+        time.sleep(1.0)
+        if os.getppid() != spawner or not _alive(parent):
+            os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X")
+    except FileNotFoundError:
+        return False
+    except OSError:  # no /proc (not Linux): ask the kernel whether the pid exists
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
 
 
 class InProcess:
@@ -105,7 +136,7 @@ class LocalPool:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["storyline.engine", "storyline.analyze", "spacy"])
             self._pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=warm,
-                                             initargs=(self.options, worker_threads(self.workers)))
+                                             initargs=(self.options, worker_threads(self.workers), os.getpid()))
             log.info("engine: %d local worker processes", self.workers)
         return self._pool
 

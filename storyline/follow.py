@@ -51,6 +51,7 @@ class OutletProfile:
     only_claims: tuple[OutletClaim, ...]  # single-source claims it alone makes now
     disputes: tuple[OutletClaim, ...]  # disputed claims it asserts, with what they conflict with
     later_corroborated: tuple[tuple[str, StoryChange], ...]  # its single-source claims others later confirmed
+    stories_read: int = 0  # claims are counted over its latest stories only (each page builds them)
 
     @property
     def copy_rate(self) -> float:
@@ -100,7 +101,7 @@ def entity_profile(name: str, store: Store, build: Build, limit: int = 12) -> En
                          roles=tuple(seen_roles.values()), quotes=tuple(quotes))
 
 
-def outlet_profile(outlet: str, store: Store, build: Build, limit: int = 30) -> OutletProfile:
+def outlet_profile(outlet: str, store: Store, build: Build, limit: int = 12) -> OutletProfile:
     articles = store.outlet_articles(outlet)
     copies = sum(1 for a in articles if a["origin"] != a["id"] and a["origin_outlet"] != outlet)
     only: list[OutletClaim] = []
@@ -123,6 +124,6 @@ def outlet_profile(outlet: str, store: Store, build: Build, limit: int = 30) -> 
                 disputes.append(OutletClaim(story_id, story.title, claim,
                                             tuple(by_id[c] for c in claim.conflicts_with if c in by_id)))
     later = [(story_id, change) for story_id, change in store.story_changes_of_kind(("corroborated",))
-             if change.before == "single_source" and change.earlier_outlets == (outlet,)]
+             if change.before == "single_source" and change.earlier_outlets == (outlet,) and story_id in story_ids]
     return OutletProfile(outlet=outlet, articles=tuple(articles), copies=copies, only_claims=tuple(only),
-                         disputes=tuple(disputes), later_corroborated=tuple(later))
+                         disputes=tuple(disputes), later_corroborated=tuple(later), stories_read=len(story_ids))

@@ -74,11 +74,13 @@ class ClaimMention:
     """A checkable assertion in one article: a sentence or clause, with its numbers."""
 
     text: str
-    start: int
+    start: int  # offsets into Article.text; -1 for a headline that the text does not repeat
     end: int
     numbers: tuple[str, ...] = ()  # numeric expressions with units, as written
     negated: bool = False
     attribution: str | None = None  # who the article says asserted it, if reported speech
+    stance: str = "asserted"  # asserted; reported (rumour, "reports say", a question); denied (negated or refuted)
+    predicate: str | None = None  # lemma of the main verb: "sign", "kill"
 
 
 @dataclass(frozen=True)
@@ -136,9 +138,11 @@ class Quote:
 class Event:
     """A dated happening on the story's timeline, merged across articles."""
 
-    date: str
-    text: str
+    date: str  # a calendar date: YYYY-MM-DD, YYYY-MM or YYYY
+    text: str  # the sentence that dates it
     article_ids: tuple[str, ...]
+    precision: str = "day"  # day, month or year: how much of `date` the sources give
+    dated_by: str = ""  # the time expression in `text` that gives the date ("Monday", "last February")
 
 
 @dataclass(frozen=True)
@@ -153,6 +157,8 @@ class Claim:
     origins: tuple[str, ...]  # distinct origin ids that assert it
     reason: str  # short human-readable explanation of the status
     sources: tuple[tuple[str, str], ...] = ()  # (article id, sentence as written there)
+    stance: str = "asserted"  # asserted when some member asserts it; reported when its articles only report it
+    reported_by: tuple[str, ...] = ()  # articles that only report it (rumour, "X claims"): never a corroboration
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -21,8 +22,6 @@ from .store import Store
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]
-# An article's vector for story clustering: its headline and first claims (clauses), where news puts the event.
-LEAD_CLAIMS = 6  # ECB+ dev B-cubed F1: 5 -> 0.929, 6 -> 0.946, 8 -> 0.918, 12 -> 0.903
 
 
 @dataclass
@@ -44,6 +43,8 @@ class Batch:
 
 class Pipeline:
     """Runs the steps with one options object and one store; models load once, on first use."""
+
+    story_model: stories.Scorer | None = None  # the same-story decision; None: the shipped learned model
 
     def __init__(self, options: Options, store: Store, progress: Progress | None = None) -> None:
         self.options = options
@@ -90,8 +91,6 @@ class Pipeline:
             raw, skipped = results[item] if item in results else read_inputs([item], self.options, batch.stdin)
             batch.raw.extend(raw)
             batch.skipped.extend(skipped)
-            for s in skipped:
-                log.warning("ingest: skipped %s", s)
 
     def step_clean(self, batch: Batch) -> None:
         limit = self.options.max_article_chars
@@ -196,7 +195,8 @@ class Pipeline:
     def step_store(self, batch: Batch) -> None:
         # each article with its shingles, names and story-key counts in one transaction: never half stored
         stored: list[Article] = []
-        for done, article in enumerate(batch.articles, start=1):
+        # stored, and so placed, in an order of their content, not of the inputs: input order never decides stories
+        for done, article in enumerate(stories.placement_order(batch.articles), start=1):
             article_id = self.store.add_article(article, batch.shingles[article.id], batch.vectors[article.id],
                                                 batch.claim_vectors[article.id], keys=stories.story_keys(article))
             if article_id is None:  # a concurrent run stored the same text first
@@ -224,7 +224,8 @@ class Pipeline:
                 if article_id is None:
                     break
                 article = self.store.articles([article_id])[0]
-                placement = stories.place(article, self.store.article_vector(article_id), self.store, self.options)
+                placement = stories.place(article, self.store.article_vector(article_id), self.store, self.options,
+                                          self.story_model)
                 faults.point("placing", placed + 1)  # inside the transaction: a kill here must undo the placement
                 self.store.mark_pending(placement.story_id)
             placed += 1
@@ -236,7 +237,7 @@ class Pipeline:
                 story_id = self.store.next_pending()
                 if story_id is None:
                     break
-                stories.consolidate_one(story_id, self.store, self.options)
+                stories.consolidate_one(story_id, self.store, self.options, model=self.story_model)
                 self.store.clear_pending(story_id)
             consolidated += 1
             faults.point("consolidate", consolidated)
@@ -276,8 +277,17 @@ class Pipeline:
     STORY_STEPS: tuple[str, ...] = ("entities", "quotes", "claims", "events", "summary")
 
     def story(self, story_id: str) -> Story:
-        row = self.store.story(story_id)
+        """A story fully built: the stored build when it was made from the story's current articles."""
         ids = self.store.story_article_ids(story_id)
+        stamp = build_stamp(ids, self.options)
+        built = self.store.story_build(story_id, stamp)
+        if built is None:
+            built = self.build_story(story_id, ids)
+            self.store.save_story_build(built, stamp)
+        return replace(built, changes=tuple(self.store.story_changes(story_id)))  # history grows on its own
+
+    def build_story(self, story_id: str, ids: Sequence[str]) -> Story:
+        row = self.store.story(story_id)
         articles = self.store.articles(ids)
         entities = resolve(articles)
         quotes = story_quotes(articles, entities)
@@ -286,7 +296,7 @@ class Pipeline:
         summary = summarize.briefing(claims, articles, self.options.summary_sentences)
         return Story(id=story_id, title=_story_title(articles, row.title, self.store), article_ids=tuple(ids),
                      entities=tuple(entities), quotes=tuple(quotes), events=tuple(events), claims=tuple(claims),
-                     summary=tuple(summary), changes=tuple(self.store.story_changes(story_id)))
+                     summary=tuple(summary))
 
     def analysis(self, story_ids: Sequence[str] | None = None, skipped: Sequence[Skipped] = ()) -> Analysis:
         ids = list(story_ids) if story_ids is not None else [s.id for s in self.store.stories()]
@@ -306,6 +316,23 @@ class Pipeline:
         article_ids = [a for s in built for a in s.article_ids]
         return Analysis(articles=tuple(self.store.articles(article_ids)), stories=tuple(built),
                         skipped=(*skipped, *failed))
+
+
+# Settings that only shape ingest (reading, fetching, placing, serving): a change to them keeps story builds.
+_INGEST_ONLY = ("spacy_model", "embedding_model", "max_", "fetch_", "user_agent", "near_duplicate_threshold",
+                "story_threshold", "story_window_days", "progress", "nlp_part_chars", "allowed_hosts", "token",
+                "workers", "engine", "story_history", "watch_")
+
+
+def build_stamp(article_ids: Sequence[str], options: Options) -> str:
+    """What a story build is made from: its articles (stored articles never change), the settings that
+    shape a build (any setting not known to shape only ingest), storyline's version."""
+    from . import __version__
+
+    shaping = {k: v for k, v in sorted(vars(options).items()) if not k.startswith(_INGEST_ONLY)}
+    digest = hashlib.sha256(f"{__version__}\n{shaping!r}\n".encode())
+    digest.update("\n".join(article_ids).encode())
+    return digest.hexdigest()
 
 
 def story_quotes(articles: Sequence[Article], entities: Sequence[Any]) -> list[Quote]:

@@ -29,7 +29,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("user_agent", "storyline/0.1 (+news corroboration tool)", "User-Agent sent with requests"),
     Setting("near_duplicate_threshold", 0.5,
             "share of one article's word 5-shingles found in another for it to count as a copy"),
-    Setting("story_threshold", 0.3, "similarity above which an article joins a story"),
+    Setting("story_threshold", None,
+            "probability above which an article joins a story; unset: the threshold learned with the story model"),
     Setting("story_window_days", 10, "articles further apart than this in publication date never share a story"),
     Setting("claim_match_threshold", 0.62, "similarity above which two claims assert the same thing"),
     Setting("summary_sentences", 8, "most sentences in a story briefing"),
@@ -74,7 +75,7 @@ class Options:
     fetch_max_bytes: int = _BY_NAME["fetch_max_bytes"].default
     user_agent: str = _BY_NAME["user_agent"].default
     near_duplicate_threshold: float = _BY_NAME["near_duplicate_threshold"].default
-    story_threshold: float = _BY_NAME["story_threshold"].default
+    story_threshold: float | None = _BY_NAME["story_threshold"].default
     story_window_days: int = _BY_NAME["story_window_days"].default
     claim_match_threshold: float = _BY_NAME["claim_match_threshold"].default
     summary_sentences: int = _BY_NAME["summary_sentences"].default
@@ -106,7 +107,7 @@ def _coerce(name: str, value: Any) -> Any:
         try:
             if isinstance(default, bool):
                 return value.strip().lower() in ("1", "true", "yes", "on")
-            return type(default)(value)
+            return (float if default is None else type(default))(value)  # None: an optional number
         except ValueError as exc:
             raise SettingError(f"setting {name}: {value!r} is not a {type(default).__name__}") from exc
     return value

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
+from .analyze.dates import calendar_point, week_of
 from .analyze.lexicon import NUMBER_WORDS
 from .model import Article, Claim, Event, SummarySentence
 
 _NUMBERS = {w for w in NUMBER_WORDS if w.isalpha()}
-_PRECISION = {10: 3, 8: 2, 7: 1, 4: 0}  # length of a TIMEX value -> how specific it is (day, week, month, year)
 
 
 def as_sentence(text: str) -> str:
@@ -36,7 +38,7 @@ def _lower_first(text: str) -> str:
 
 
 def briefing(claims: Sequence[Claim], articles: Sequence[Article], limit: int) -> list[SummarySentence]:
-    """The most corroborated claims first; single-source ones attributed; disputes stated as disputes."""
+    """The most corroborated claims first; single-source ones attributed; disputes stated as what is in dispute."""
     by_id = {a.id: a for a in articles}
     claim_by_id = {c.id: c for c in claims}
     order = {c.id: i for i, c in enumerate(claims)}
@@ -52,29 +54,102 @@ def briefing(claims: Sequence[Claim], articles: Sequence[Article], limit: int) -
         if claim.status == "disputed":
             others = [claim_by_id[c] for c in claim.conflicts_with if c in claim_by_id]
             used.update(o.id for o in others)
-            parts = [_reports(sorted({by_id[a].source for a in c.article_ids})) +
-                     f" that {_lower_first(c.text.rstrip('.'))}" for c in [claim, *others]]
-            text = "Sources disagree: " + "; ".join(parts) + "."
+            text = dispute_sentence([claim, *others], by_id)
             ids = tuple(dict.fromkeys(a for c in [claim, *others] for a in c.article_ids))
         elif claim.status == "corroborated":
-            text, ids = as_sentence(claim.text), claim.article_ids
+            text, ids = as_sentence(named_speaker(claim, by_id)), claim.article_ids
         else:
             outlet = by_id[claim.article_ids[0]].source
-            text = f"According to {outlet} alone, {_lower_first(as_sentence(claim.text))}"
+            text = f"According to {outlet} alone, {_lower_first(as_sentence(named_speaker(claim, by_id)))}"
             ids = claim.article_ids
         chosen.append(SummarySentence(text=text, article_ids=ids))
     return chosen
 
 
+_SPEECH = r"(?:said|says|told|added|explained|noted|stated|insisted|argued|warned|claimed|announced)"
+_PRONOUN = re.compile(rf"\b(she|he|they)\s+({_SPEECH})\b|\b({_SPEECH})\s+(she|he|they)\b", re.I)
+_PRONOUNS = frozenset({"she", "he", "they", "her", "him", "them", "it", "i", "we"})
+
+
+def named_speaker(claim: Claim, by_id: dict[str, Article]) -> str:
+    """The claim's text with "she said" made "Mayor Ilse Varga said" where the quote's speaker is resolved."""
+    text = claim.text
+    for article_id, sentence in claim.sources:
+        if sentence != text or article_id not in by_id:
+            continue
+        article = by_id[article_id]
+        mention = next((c for c in article.claims if c.text == sentence), None)
+        speaker = mention.attribution if mention else None
+        if not speaker or speaker.lower() in _PRONOUNS:
+            return text
+        role = next((m.role for m in article.mentions if m.text == speaker and m.role), None)
+        name = f"{role} {speaker}" if role and not speaker.startswith(role) else speaker
+        return _PRONOUN.sub(_naming(name), text, count=1)
+    return text
+
+
+def _naming(name: str) -> Callable[[re.Match[str]], str]:
+    def replace(m: re.Match[str]) -> str:
+        return f"{name} {m.group(2)}" if m.group(1) else f"{m.group(3)} {name}"
+    return replace
+
+
+def _outlets(claim: Claim, by_id: dict[str, Article]) -> str:
+    return ", ".join(sorted({by_id[a].source for a in claim.article_ids if a in by_id}))
+
+
+def dispute_sentence(sides: Sequence[Claim], by_id: dict[str, Article]) -> str:
+    """What is in dispute and who says what: "Sources disagree on the number of workers: nine (A, B), twelve (C)"."""
+    from .align import quantities
+    from .analyze.claims import numbers_in
+    from .model import ClaimMention
+
+    values = [quantities(ClaimMention(text=c.text, start=0, end=0, numbers=numbers_in(c.text))) for c in sides]
+    common = set.intersection(*(set(v) for v in values)) if values else set()
+    for unit in sorted(common):
+        if all(len(v[unit]) == 1 for v in values) and len({next(iter(v[unit])) for v in values}) > 1:
+            what = "the percentage" if unit == "%" else f"the number of {unit}s"
+            by_value: dict[float, set[str]] = {}
+            for claim, v in zip(sides, values):
+                by_value.setdefault(next(iter(v[unit])), set()).update(
+                    by_id[a].source for a in claim.article_ids if a in by_id)
+            parts = [f"{_number(value)}{'%' if unit == '%' else ''} ({', '.join(sorted(outlets))})"
+                     for value, outlets in by_value.items()]
+            return f"Sources disagree on {what}: " + "; ".join(parts) + "."
+    denied = [c for c in sides if c.stance == "denied"]
+    affirmed = [c for c in sides if c.stance != "denied"]
+    if denied and affirmed:
+        claim = affirmed[0]
+        return (f"Sources disagree on whether {_lower_first(claim.text.rstrip('.'))}: "
+                f"{', '.join(_outlets(c, by_id) for c in affirmed)} report it; "
+                f"{', '.join(_outlets(c, by_id) for c in denied)} deny it.")
+    parts = [f"{_outlets(c, by_id)}: {_lower_first(c.text.rstrip('.'))}" for c in sides]
+    return "Sources disagree: " + " ".join(as_sentence(p) for p in parts)
+
+
+def _number(value: float) -> str:
+    for word, scale in (("billion", 1e9), ("million", 1e6)):
+        if value >= scale:
+            return f"{value / scale:g} {word}"
+    return f"{value:g}"
+
+
 @dataclass
 class _Draft:
-    date: str
+    date: str  # a calendar date (YYYY-MM-DD, YYYY-MM, YYYY) or, to merge only, an ISO week (YYYY-Www)
+    precision: str  # day, month, year; week for a draft that can only merge into a dated one
     text: str
+    dated_by: str
     articles: list[str] = field(default_factory=list)
 
 
+_RANK = {"day": 3, "week": 2, "month": 1, "year": 0}
+
+
 def timeline(articles: Sequence[Article], claims: Sequence[Claim]) -> list[Event]:
-    """Dated happenings: the claim a date sits in, merged across articles through its claim group."""
+    """Dated happenings: the claim a calendar date sits in, merged across articles through its claim group.
+    Only points in time count: durations, sets, decades, centuries and references ("now") date nothing, and a
+    week ("last week") only adds its articles to a dated event of the same claim inside that week."""
     group_of: dict[tuple[str, str], Claim] = {}
     for claim in claims:
         for article_id, sentence in claim.sources:
@@ -85,16 +160,30 @@ def timeline(articles: Sequence[Article], claims: Sequence[Claim]) -> list[Event
             found = group_of.get((article.id, claim_mention.text))
             if found is None:
                 continue
-            values = [d.value for d in article.dates
-                      if d.value and d.type in ("DATE", "TIME") and claim_mention.start <= d.start < claim_mention.end
-                      and d.value[:1].isdigit()]
-            for value in values:
+            for mention in article.dates:
+                if mention.type not in ("DATE", "TIME") or not claim_mention.start <= mention.start < claim_mention.end:
+                    continue
+                if _style_or_age(article.text, mention.end):
+                    continue
+                point = calendar_point(mention.value)
+                week = week_of(mention.value) if point is None else None
+                if point is None and week is None:
+                    continue
+                day, precision = point if point else (f"{week[0]:04d}-W{week[1]:02d}", "week")  # type: ignore[index]
                 # the sentence that gives this date, not the group's representative from another article
-                draft = drafts.setdefault((found.id, value[:10]), _Draft(value[:10], claim_mention.text))
+                draft = drafts.setdefault((found.id, day), _Draft(day, precision, claim_mention.text, mention.text))
                 if article.id not in draft.articles:
                     draft.articles.append(article.id)
     merged = _merge_compatible(drafts)
     return sorted(merged, key=lambda e: (e.date, e.text))
+
+
+def _style_or_age(text: str, end: int) -> bool:
+    """ "1950s-style", "a 2019-era law", "the 1990-vintage car": the expression describes a thing, it dates no event."""
+    return bool(_STYLE.match(text, end))
+
+
+_STYLE = re.compile(r"-(?:style|era|vintage|type|model|inspired|like|themed|old|long|year)\b", re.I)
 
 
 def _merge_compatible(drafts: dict[tuple[str, str], _Draft]) -> list[Event]:
@@ -104,7 +193,7 @@ def _merge_compatible(drafts: dict[tuple[str, str], _Draft]) -> list[Event]:
         by_claim.setdefault(claim_id, []).append(draft)
     out: list[Event] = []
     for group in by_claim.values():
-        group.sort(key=lambda d: -_PRECISION.get(len(d.date), 0))
+        group.sort(key=lambda d: -_RANK.get(d.precision, 0))
         kept: list[_Draft] = []
         for draft in group:
             target = next((k for k in kept if _within(draft.date, k.date)), None)
@@ -112,21 +201,24 @@ def _merge_compatible(drafts: dict[tuple[str, str], _Draft]) -> list[Event]:
                 kept.append(draft)
             else:
                 target.articles.extend(a for a in draft.articles if a not in target.articles)
-        out.extend(Event(date=d.date, text=d.text, article_ids=tuple(d.articles)) for d in kept)
+        out.extend(Event(date=d.date, text=d.text, article_ids=tuple(d.articles), precision=d.precision,
+                         dated_by=d.dated_by) for d in kept if d.precision != "week")
     return out
 
 
 def _within(vague: str, precise: str) -> bool:
-    """Does the less precise value contain the precise one (a week, month or year around a day)?"""
+    """Does the less precise value contain the precise one (a week, month or year around a day)? Total: any value
+    that is not a calendar date or a week contains nothing."""
     if vague == precise:
         return True
-    if "-W" in vague and len(precise) == 10:
-        from datetime import date
-
-        year, _, week = vague.partition("-W")
-        try:  # a week-like value that is no ISO week ("2019-WI", winter) contains no day
-            iso = date.fromisoformat(precise).isocalendar()
-            return iso[0] == int(year) and iso[1] == int(week[:2])
-        except ValueError:
+    week = week_of(vague)
+    if week is not None:
+        point = calendar_point(precise)
+        if point is None or point[1] != "day":
             return False
-    return precise.startswith(vague)
+        iso = date.fromisoformat(point[0]).isocalendar()
+        return (iso[0], iso[1]) == week
+    outer, inner = calendar_point(vague), calendar_point(precise)
+    if outer is None or inner is None or _RANK[outer[1]] >= _RANK[inner[1]]:
+        return False
+    return inner[0].startswith(outer[0])

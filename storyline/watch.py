@@ -165,10 +165,12 @@ class Watcher:
         self.pipeline = Pipeline(options, store)
         self.last_request: dict[str, float] = {}
 
-    def run(self, once: bool = False) -> list[PollResult]:
+    def run(self, once: bool = False, on_round: Callable[[list[PollResult]], None] | None = None) -> list[PollResult]:
         """Rounds until stopped (or one round); returns the last round's results."""
         while True:
             results = self.round()
+            if on_round is not None and not once:
+                on_round(results)
             if once or self.stop.wait(self.every):
                 return results
 

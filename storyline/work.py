@@ -44,24 +44,28 @@ def analyse(options: Options, articles: list[Article]) -> list[Article | str]:
 
 def vectors(options: Options, articles: list[Article]) -> list[tuple[np.ndarray, np.ndarray]]:
     """Each article's (story vector, claim vectors), its claims and headline embedded in one batch run."""
-    from .pipeline import LEAD_CLAIMS
+    from . import stories
 
     texts: list[str] = []
-    spans: list[tuple[int, int]] = []
+    spans: list[tuple[int, int, bool]] = []
     for article in articles:
         sentences = [c.text for c in article.claims]
-        spans.append((len(texts), len(sentences)))
+        # a headline leads the story vector; with neither headline nor claim the opening stands in
+        lead = article.title if stories.is_headline(article.title) else None if sentences else article.text[:300]
+        spans.append((len(texts), len(sentences), lead is not None))
         texts.extend(sentences)
-        texts.append(article.title or article.text[:300])
+        if lead is not None:
+            texts.append(lead)
     # a sentence repeated across the chunk (wire copies, boilerplate claims) is embedded once
     unique = list(dict.fromkeys(texts))
     model = embed.load(options.embedding_model, engine.THREADS)
     vectors_of = model.embed(unique) if unique else np.zeros((0, embed.DIMENSIONS), dtype=np.float32)
     row = {text: i for i, text in enumerate(unique)}
     embedded = vectors_of[[row[t] for t in texts]] if texts else vectors_of
+    lead_claims = stories.load_model().lead_claims  # as many first claims as the story model was fitted with
     out = []
-    for start, count in spans:
+    for start, count, has_lead in spans:
         claims = embedded[start:start + count]
-        lead = np.vstack([embedded[start + count:start + count + 1], claims[:LEAD_CLAIMS]])
-        out.append((embed.normalise(lead.mean(axis=0)), claims))
+        out.append((stories.article_vector(embedded[start + count] if has_lead else None, claims, lead_claims),
+                    claims))
     return out

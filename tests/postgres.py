@@ -57,6 +57,12 @@ class PostgresServer:
                    " -c synchronous_commit=off -c full_page_writes=off -c max_connections=100")
         self._run(str(bindir / "pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.root / "log"),
                   "-w", "-t", "60", "start")
+        # pg_ctl leaves the server running on its own: a watchdog stops it if this test run dies unfinished
+        stop = " ".join([*self.as_user, str(bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"])
+        self.watchdog = subprocess.Popen(
+            ["sh", "-c", f"while kill -0 {os.getpid()} 2>/dev/null; do sleep 2; done; {stop} >/dev/null 2>&1;"
+                         f" rm -rf {self.root}"], start_new_session=True, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL)
         self._names = itertools.count(1)
 
     def _run(self, *argv: str) -> None:
@@ -78,6 +84,8 @@ class PostgresServer:
         return self.url(name)
 
     def stop(self) -> None:
+        self.watchdog.kill()
+        self.watchdog.wait()
         subprocess.run([*self.as_user, str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"],
                        capture_output=True, timeout=60, cwd=self.root)
         shutil.rmtree(self.root, ignore_errors=True)

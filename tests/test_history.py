@@ -1,4 +1,4 @@
-"""Story history: diffs between hand-built snapshots, and versions kept in a real SQLite store."""
+"""Story history: diffs between hand-built snapshots, and versions kept in a real store (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -63,8 +63,8 @@ def test_third_origin_and_dropped_claim():
     assert changes[2].claim == SHUT[1] and changes[2].before == "single_source"
 
 
-def test_versions_and_watch_state_in_sqlite(tmp_path):
-    store = Store.open(str(tmp_path / "h.db"))
+def test_versions_and_watch_state_in_the_store(db_url):  # SQLite and PostgreSQL
+    store = Store.open(db_url)
     assert store.story_last_snapshot("s1") == (0, None)
     started = diff(None, BEFORE, 1, "2025-10-14T10:00:00+00:00")
     assert store.add_story_version("s1", BEFORE, started) == 1

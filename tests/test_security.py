@@ -248,6 +248,9 @@ def test_a_failing_story_build_is_a_json_error_and_other_stories_still_serve(tmp
         f"        raise ValueError('invalid literal for int() in {db}')\n"
         "    return real(articles, claims)\n"
         "s.timeline = timeline\n"
+        "from storyline.store import Store\n"
+        f"def outlets(self):\n    raise RuntimeError('cannot read {db}')\n"
+        "Store.outlets = outlets\n"
         "from storyline.cli import main\n"
         "sys.exit(main(sys.argv[1:]))\n")
     with running(["serve", "--db", db], python=["-c", inject]) as base:
@@ -258,6 +261,9 @@ def test_a_failing_story_build_is_a_json_error_and_other_stories_still_serve(tmp
         assert page.status_code == 500 and "faulty.db" not in page.text
         other = stories[1].split("\t")[0]
         assert httpx.get(f"{base}/api/stories/{other}").status_code == 200
+        crash = httpx.get(base + "/")  # an unexpected exception anywhere: the JSON shape, no path, headers kept
+        assert crash.status_code == 500 and crash.json()["error"]["code"] == "SL500"
+        assert "faulty.db" not in crash.text and crash.headers["x-content-type-options"] == "nosniff"
 
 
 # --- token and binding -----------------------------------------------------------------------------
@@ -301,7 +307,9 @@ def test_the_token_protects_every_route(tmp_path):
         assert httpx.get(base + "/api/stories", headers={"Authorization": "Bearer wrong"}).status_code == 401
         assert httpx.get(base + "/api/stories?token=wrong").status_code == 401
         assert httpx.post(base + "/api/articles", json={"text": "x"}).status_code == 401
-        assert httpx.get(base + "/api/stories", headers={"Authorization": "Bearer s3cret-token"}).status_code == 200
+        bearer = {"Authorization": "Bearer s3cret-token"}
+        assert httpx.get(base + "/api/stories", headers=bearer).status_code == 200
+        assert httpx.get(base + "/api/stories?mytoken=1", headers=bearer).status_code == 200  # not a token
         first = httpx.get(base + "/?token=s3cret-token&q=fire")
         assert first.status_code == 303 and first.headers["location"] == "/?q=fire"
         assert "HttpOnly" in first.headers["set-cookie"] and "SameSite=Strict" in first.headers["set-cookie"]

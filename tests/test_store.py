@@ -210,3 +210,24 @@ def test_unknown_url_schemes_are_refused_cleanly():
         sqlite_path("mysql://localhost/news")
     with pytest.raises(UnsupportedDatabase):
         Store.open("mysql://localhost/news")
+
+
+def test_story_builds_round_trip_and_go_stale(db_url):
+    from storyline.model import Claim, Entity, Event, Quote, Story, SummarySentence
+
+    story = Story(id="s1", title="Fire", article_ids=("a1", "a2"),
+                  entities=(Entity("e1", "Ada Lovelace", "PERSON", ("Ada",), ("mayor",), ("a1",), 3),),
+                  quotes=(Quote("we will", "Ada", "e1", "a1", True, "q1"), Quote("maybe", None, None, "a2", False, "q2")),
+                  events=(Event("2025-02-17", "Fire broke out", ("a1", "a2")),),
+                  claims=(Claim("c1", "Two hurt", "disputed", ("a1",), ("c2",), ("a1",), "one says three",
+                                (("a1", "Two were hurt."),)),),
+                  summary=(SummarySentence("Fire broke out.", ("a1",)),))
+    store = Store.open(db_url)
+    assert store.story_build("s1", "stamp") is None
+    store.save_story_build(story, "stamp")
+    assert store.story_build("s1", "stamp") == story  # every nested tuple and optional comes back as it was
+    assert store.story_build("s1", "another") is None  # built from other articles or settings: stale
+    store.save_story_build(story, "another")
+    assert store.story_build("s1", "another") == story
+    assert store.drop_story_builds() == 1 and store.story_build("s1", "another") is None
+    store.close()

@@ -34,7 +34,7 @@ def test_every_command_works_on_postgresql(pg_url, tmp_path, capsys):
 
     from storyline.web.app import create_app
 
-    client = TestClient(create_app(pg_url))
+    client = TestClient(create_app(pg_url), base_url="http://127.0.0.1")
     found = client.get("/api/stories", params={"q": "fire plant"}).json()
     assert story_id in json.dumps(found)
     store = Store.open(pg_url)
@@ -52,7 +52,7 @@ def test_web_jobs_outlive_a_restart(tmp_path):
     from storyline.web.app import create_app
 
     db = str(tmp_path / "web.db")
-    client = TestClient(create_app(db))
+    client = TestClient(create_app(db), base_url="http://127.0.0.1")
     text = (EXAMPLES / "01-northgate-wire.txt").read_text()
     job = client.post("/api/articles", json=[{"id": "w1", "title": "Fire", "text": text}]).json()
     deadline = time.monotonic() + 300
@@ -64,9 +64,44 @@ def test_web_jobs_outlive_a_restart(tmp_path):
     store.save_job("stale", "running", step="analyze")  # as a server killed mid-job leaves it
     store.close()
 
-    restarted = TestClient(create_app(db))
+    restarted = TestClient(create_app(db), base_url="http://127.0.0.1")
     again = restarted.get(job["status_url"]).json()
     assert again["state"] == "done" and again["added"] == ["w1"] and again["stories"] == state["stories"]
     stale = restarted.get("/api/jobs/stale").json()
     assert stale["state"] == "failed" and "stopped" in stale["error"]
     assert restarted.get("/api/jobs/nope").status_code == 404
+
+
+def test_story_builds_are_stored_and_rebuilt_only_when_their_articles_change(tmp_path, monkeypatch):
+    from storyline import align, api
+    from storyline.pipeline import Pipeline, build_stamp
+    from storyline.settings import load_options
+
+    db = str(tmp_path / "b.db")
+    files = sorted(EXAMPLES.iterdir())
+    api.ingest([str(f) for f in files[:-1]], db=db)  # the ingest builds the stories it touches (history)
+    store = Store.open(db)
+    before = {s.id: store.story_article_ids(s.id) for s in store.stories()}
+    options = load_options()
+    assert all(store.story_build(sid, build_stamp(ids, options)) for sid, ids in before.items())
+    store.close()
+
+    calls = []
+    real_align = align.align
+    monkeypatch.setattr(align, "align", lambda *a, **k: calls.append(1) or real_align(*a, **k))
+    biggest = max(before, key=lambda s: len(before[s]))
+    shown = api.show(biggest, db=db)
+    assert calls == [] and shown.stories[0].article_ids == tuple(before[biggest])  # read, not rebuilt
+
+    api.ingest([str(files[-1])], db=db)  # new articles: only the stories whose articles changed are rebuilt
+    store = Store.open(db)
+    after = {s.id: store.story_article_ids(s.id) for s in store.stories()}
+    changed = [sid for sid in after if after[sid] != before.get(sid)]
+    assert 1 <= len(changed) < len(after) and len(calls) == len(changed)
+    pipeline = Pipeline(options, store)
+    for sid in after:
+        assert pipeline.story(sid).article_ids == tuple(after[sid])
+    assert len(calls) == len(changed)
+    fresh = pipeline.build_story(changed[0], after[changed[0]])
+    assert pipeline.story(changed[0]).claims == fresh.claims  # the stored build is what a rebuild gives
+    store.close()

@@ -16,6 +16,7 @@ from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from storyline.errors import WatchSourceError
@@ -143,16 +144,19 @@ def run_watch(sources: Path, db: Path, *extra: str) -> subprocess.CompletedProce
                           capture_output=True, text=True, timeout=600, env=env)
 
 
-def story_json(db: Path, story_id: str) -> dict:
+def story_json(db: Path, story_id: str, schema: dict | None = None) -> dict:
     out = subprocess.run([*STORYLINE, "show", story_id, "--db", str(db), "--format", "json"],
                          capture_output=True, text=True, timeout=600, check=True)
-    return json.loads(out.stdout)["stories"][0]
+    doc = json.loads(out.stdout)
+    if schema is not None:
+        jsonschema.validate(doc, schema)  # the contract holds with the added changes
+    return doc["stories"][0]
 
 
 # --- the whole loop, through the command -----------------------------------------------------
 
 @pytest.mark.slow
-def test_watch_once_twice_adds_only_the_new_item_and_the_story_shows_it(feeds, tmp_path):
+def test_watch_once_twice_adds_only_the_new_item_and_the_story_shows_it(feeds, tmp_path, schema):
     feeds.publish("/wire.rss", "application/rss+xml", rss("Northgate Wire", [WIRE]))
     feeds.publish("/valley.rss", "application/rss+xml", rss("Valley Post", [LIBRARY]))
     feeds.publish("/ledger.atom", "application/atom+xml", atom("The Lakeside Ledger", [LEDGER]))
@@ -199,7 +203,7 @@ def test_watch_once_twice_adds_only_the_new_item_and_the_story_shows_it(feeds, t
     wire = [r for r in asked if r[1] == "/wire.rss"][0]
     assert wire[2].get("If-None-Match")  # a conditional request
     assert len(asked) == 4  # wire, valley, moved -> ledger: one request each, the redirect two
-    after = story_json(db, fire_id)
+    after = story_json(db, fire_id, schema)
     assert len(after["article_ids"]) == 4
     assert after["changes"][:len(before["changes"])] == before["changes"]  # history is kept, not rewritten
     latest = [c for c in after["changes"] if c["version"] == after["changes"][-1]["version"]]
@@ -289,4 +293,55 @@ def test_watching_goes_through_the_address_checks(feeds, tmp_path):
     result = watcher.round()[0]
     assert result.outcome == "error" and "[SL115]" in (result.error or "") and not feeds.requests
     assert store.watch_state(f"{feeds.base}/a.rss").failures == 1  # and it backs off like any failure
+    store.close()
+
+
+@pytest.mark.slow
+def test_sigterm_stops_at_a_safe_point(feeds, tmp_path):
+    import signal
+
+    feeds.publish("/wire.rss", "application/rss+xml", rss("Northgate Wire", [WIRE]))
+    feeds.publish("/ledger.atom", "application/atom+xml", atom("The Lakeside Ledger", [LEDGER]))
+    sources = tmp_path / "feeds.txt"
+    sources.write_text(f"{feeds.base}/wire.rss\n{feeds.base}/ledger.atom\n")
+    db = tmp_path / "w.db"
+    env = {**os.environ, "STORYLINE_WATCH_HOST_SPACING": "0", "STORYLINE_FETCH_ALLOW": "127.0.0.1"}
+    process = subprocess.Popen([*STORYLINE, "watch", str(sources), "--db", str(db), "--every", "1h"],
+                               stderr=subprocess.PIPE, text=True, env=env)
+    first = process.stderr.readline()  # the first poll is done (its item ingested); the second may be running
+    assert "wire.rss: HTTP 200, 1 items, 1 new, 1 added" in first, first
+    started = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    rest = process.stderr.read()
+    assert process.wait(timeout=120) == 0, rest
+    assert time.monotonic() - started < 60  # it does not wait out the hour
+    assert "round 1: 2 sources" in rest or "round 1: 1 sources" in rest
+    check = subprocess.run([*STORYLINE, "check", "--db", str(db), "--no-repair"], capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr  # nothing half-written
+    polled = len(feeds.hits("/ledger.atom"))
+    assert polled <= 1 and ("ledger.atom" in rest) == (polled == 1)  # a poll begun is finished and reported
+
+
+@pytest.mark.slow
+def test_a_watched_page_is_ingested_again_only_when_its_text_changes(feeds, tmp_path):
+    from storyline.settings import load_options
+    from storyline.store import Store
+    from storyline.watch import Watcher, WatchSource
+
+    page = (EXAMPLES / "04-radio-eastmark.html").read_bytes()
+    feeds.publish("/story.rss", "text/html; charset=utf-8", page)  # .rss: the test server's ETag path
+    store = Store.open(str(tmp_path / "p.db"))
+    options = load_options(watch_host_spacing=0, embedding_model="hashing", fetch_allow="127.0.0.1")
+    watcher = Watcher([WatchSource(f"{feeds.base}/story.rss", "url")], store, options, every=60)
+    first = watcher.round()[0]
+    assert first.outcome == "new" and len(first.added) == 1
+    assert watcher.round()[0].outcome == "not_modified"
+    # only the page's furniture changes (a new ETag, the same article): nothing new
+    feeds.publish("/story.rss", "text/html; charset=utf-8", page.replace(b"Roadworks on the A41", b"Bridge closed"))
+    assert watcher.round()[0].outcome == "unchanged"
+    # the article itself is updated: a new paragraph
+    feeds.publish("/story.rss", "text/html; charset=utf-8", page.replace(
+        b"</article>", b"<p>Late on Wednesday the fire service said all nine workers had been sent home.</p></article>"))
+    third = watcher.round()[0]
+    assert third.outcome == "new" and len(third.added) == 1 and third.added != first.added
     store.close()

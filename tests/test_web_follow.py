@@ -141,8 +141,13 @@ def test_entity_and_outlet_pages(followed):
     assert courier["copies"] == 1 and courier["copy_rate"] == 1.0  # it ran the wire's text
     valley = httpx.get(base + "/api/outlets/Valley Post").json()
     assert valley["copies"] == 0 and valley["only_claims"] and valley["disputes"]
-    # another outlet later confirmed something Valley Post alone had said, or none: the rate is a share
     assert valley["corroboration_rate"] is None or 0 <= valley["corroboration_rate"] <= 1
+    # the wire came first, alone; the outlets of later ingests confirmed some of what it said
+    wire = httpx.get(base + "/api/outlets/Northgate Wire").json()
+    assert wire["later_corroborated"] and all(c["earlier_outlets"] == ["Northgate Wire"] and c["kind"] == "corroborated"
+                                              for c in wire["later_corroborated"])
+    assert 0 < wire["corroboration_rate"] == len(wire["later_corroborated"]) / (
+        len(wire["later_corroborated"]) + len(wire["only_claims"]))
     for path in ("/api/entities/Nobody Atall", "/api/outlets/No Such Outlet"):
         body = httpx.get(base + path).json()
         assert set(body) == {"error"} and body["error"]["status"] == 404

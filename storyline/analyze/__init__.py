@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any, TypeVar
 
 from ..model import Article
-from .claims import extract_claims
+from .claims import extract_claims, headline_claims
 from .dates import find_dates
 from .entities import extract_mentions
 from .quotes import extract_quotes
@@ -79,6 +79,8 @@ def analyze_articles(articles: Sequence[Article], nlp: Any, batch_size: int = 16
         found[i][0].extend(_shifted(mentions, offset))
         found[i][1].extend(_shifted(quotes, offset))
         found[i][2].extend(_shifted(claims, offset))
+    # a headline is a claim of its own, parsed apart from the text (capped: a title is never that long)
+    titles = nlp.pipe(((a.title or "")[:1000] for a in articles), batch_size=batch_size)
     return [replace(article, dates=tuple(find_dates(article.text, article.published)), mentions=tuple(mentions),
-                    quotes=tuple(quotes), claims=tuple(claims))
-            for article, (mentions, quotes, claims) in zip(articles, found)]
+                    quotes=tuple(quotes), claims=tuple(headline_claims(title, article.text) + claims))
+            for article, (mentions, quotes, claims), title in zip(articles, found, titles)]

@@ -101,27 +101,143 @@ def clauses(sent: Any) -> list[Any]:
     return out
 
 
+_ABBREVIATIONS = frozenset("""mr mrs ms dr st gen sen rep gov lt col sgt capt cpl prof jr sr inc corp ltd co no vs
+jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n e.g i.e a.m p.m ft mt""".split())
+# A sentence end spaCy missed inside one span: ". The" (not after "Mr." or "U.S.").
+_INNER_END = re.compile(r"(?<=[\w%)\]])([.!?][\"”’]?)\s+(?=[\"“]?[A-Z])")
+_MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|" \
+         r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+# a dateline line glued to what follows: "November 12, 2011 Indian navy ..." / "... arms seized November 12, 2011 Indian"
+_DATE_LINE = re.compile(rf"\b{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}\s+"
+                        r"(?=[A-Z])")
+# "PARIS (Reuters) - ", "WASHINGTON, Feb 3 (AP) — ": the place and agency that open wire copy
+_DATE_PREPOSITIONS = frozenset("on by in of since until from before after to and or".split())
+_DATELINE = re.compile(r"^[A-Z][A-Z .'-]{2,}(?:,\s*[A-Z][\w. ]{1,25})?\s*(?:\([^)]{1,30}\))?\s*[-—–]+\s+")
+_REPORT_WORDS = frozenset("""reportedly allegedly purportedly supposedly rumour rumours rumor rumors rumoured rumored
+speculation speculated speculate unconfirmed unverified""".split())
+_REPORT_VERBS = frozenset({"claim", "allege", "rumour", "rumor", "speculate", "suggest"})
+_REPORT_SOURCES = frozenset({"report", "reports", "sources", "source", "rumours", "rumors", "insiders", "media"})
+_DENY_VERBS = frozenset({"deny", "refute", "debunk", "dismiss", "reject", "rebut", "retract", "dispel", "contradict"})
+_CLAIM_NOUNS = frozenset({"report", "rumour", "rumor", "claim", "allegation", "speculation", "story", "suggestion"})
+_FALSE_WORDS = frozenset({"hoax", "untrue", "fake", "false", "myth", "baseless", "unfounded"})
+
+
+def _pieces(sent: Any) -> list[Any]:
+    """A span spaCy calls one sentence cut where a dateline, a headline or another sentence plainly starts."""
+    doc, text, base = sent.doc, sent.text, sent.start_char
+    cuts: set[int] = set()
+    for m in _INNER_END.finditer(text):
+        before = text[:m.start()].rsplit(None, 1)
+        word = before[-1].lower().rstrip(".") if before else ""
+        if word in _ABBREVIATIONS or (len(word) <= 2 and word.isalpha()) or "." in word:
+            continue  # "Mr. Smith", "J. Smith", "U.S. troops"
+        cuts.add(m.end())
+    for m in _DATE_LINE.finditer(text):
+        previous = text[:m.start()].rsplit(None, 1)
+        if previous and previous[-1].lower() in _DATE_PREPOSITIONS:
+            continue  # "on November 12, 2011 the navy ...": a date inside the sentence
+        if m.start() > 0:
+            cuts.add(m.start())
+        cuts.add(m.end())
+    head = _DATELINE.match(text)
+    if head:
+        cuts.add(head.end())
+    bounds = [0, *sorted(c for c in cuts if 0 < c < len(text)), len(text)]
+    out = []
+    for a, b in zip(bounds, bounds[1:]):
+        if _DATE_LINE.fullmatch(text[a:b] + " A") or _DATELINE.match(text[a:b] + " x") and b == (head.end() if head else -1):
+            continue  # the dateline itself says when and where, not what
+        span = doc.char_span(base + a, base + b, alignment_mode="expand")
+        if span is not None and len(span):
+            out.append(span)
+    return out or [sent]
+
+
+def stance_of(span: Any, negated: bool) -> str:
+    """Does the clause assert its content, only report someone else's claim, or deny it?"""
+    words = {t.lower_ for t in span}
+    lemmas = {t.lemma_.lower() for t in span}
+    root = span.root
+    text = span.text.strip()
+    if words & _FALSE_WORDS or root.lemma_.lower() in _DENY_VERBS or (
+            lemmas & _DENY_VERBS and lemmas & _CLAIM_NOUNS):
+        return "denied"
+    if negated:
+        return "denied"
+    if text.endswith("?") or words & _REPORT_WORDS or root.lemma_.lower() in _REPORT_VERBS:
+        return "reported"
+    if re.match(r"^(?:reports?|rumou?rs?|sources?|exclusive)\s*:", text, re.I):
+        return "reported"  # "Report: X to play Y"
+    for t in span:
+        # "reports say", "sources said", "according to reports"
+        if t.lower_ in _REPORT_SOURCES and (t.head.lemma_.lower() in ("say", "suggest", "claim", "indicate") or
+                                            t.head.lower_ == "to" and t.head.head.lower_ == "according"):
+            return "reported"
+    return "asserted"
+
+
+def _claim_like(span: Any) -> bool:
+    """Enough of a statement to check: a verb, or a headline-like run of four or more words with a noun."""
+    words = [t for t in span if not t.is_punct and not t.is_space]
+    bare = span.text.strip() + " "
+    if len(words) < 3 or (_DATELINE.match(bare) and not _DATELINE.sub("", bare).strip(" .")):
+        return False  # too short, or only a dateline ("BRACKMOOR, Oct 14 (Northgate Wire) –")
+    if sum(t.like_num or t.lower_ in _MONTH_WORDS for t in words) >= len(words) - 1:
+        return False  # a date or a score line
+    has_verb = any(t.pos_ in ("VERB", "AUX") for t in span)
+    has_noun = any(t.pos_ in ("NOUN", "PROPN") for t in span)
+    if not has_noun:
+        return False
+    closed = span.text.strip().endswith(('.', '!', '?', '"', '”', "'", '’', ")", ":"))
+    if closed:
+        return has_verb and (len(words) >= 4 or span.text.strip().endswith("?"))
+    # a headline: no final stop, title-like; verbless ones must say more ("Storm damage in Florida")
+    return (has_verb or len(words) >= 4) and len(words) <= 30
+
+
+_MONTH_WORDS = frozenset("""january february march april may june july august september october november december
+jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday""".split())
+
+
 def extract_claims(doc: Any, quotes: Sequence[QuoteMention]) -> list[ClaimMention]:
+    """Every checkable statement: sentences, clauses, headlines and questions (a question only reports)."""
     claims = []
     for sent in doc.sents:
-        text = sent.text.strip()
-        words = [t for t in sent if not t.is_punct and not t.is_space]
-        if len(words) < _MIN_WORDS or text.endswith("?"):
-            continue
-        if not any(t.pos_ in ("VERB", "AUX") for t in sent):
-            continue  # headings and captions assert nothing checkable
-        if not text.endswith(('.', '!', '"', '”', "'", '’', ")", ":")):
-            continue
-        # spaCy sometimes leaves a closing quotation mark to the next sentence: give it back
-        closing = sent.end < len(doc) and doc[sent.end].text in ('"', "”", "’") \
-            and not sent[-1].is_space and not sent[-1].whitespace_
-        for number, clause in enumerate(parts := clauses(sent)):
-            if closing and number == len(parts) - 1:
-                clause = doc[clause.start:sent.end + 1]
-            clause_text = clause.text.strip()
-            attribution = next((q.speaker for q in quotes
-                                if q.speaker and clause.start_char <= q.start < clause.end_char), None)
-            claims.append(ClaimMention(text=clause_text, start=clause.start_char, end=clause.end_char,
-                                       numbers=numbers_in(clause_text), negated=_main_clause_negated(clause),
-                                       attribution=attribution))
+        pieces = _pieces(sent)
+        for piece_number, piece in enumerate(pieces):
+            if not _claim_like(piece):
+                continue
+            # spaCy sometimes leaves a closing quotation mark to the next sentence: give it back
+            closing = piece_number == len(pieces) - 1 and sent.end < len(doc) and doc[sent.end].text in ('"', "”", "’") \
+                and not sent[-1].is_space and not sent[-1].whitespace_
+            whole = piece.text.strip()
+            parts = clauses(piece) if len([t for t in piece if not t.is_punct]) >= _MIN_WORDS else [piece]
+            for number, clause in enumerate(parts):
+                if closing and number == len(parts) - 1:
+                    clause = doc[clause.start:sent.end + 1]
+                clause_text = clause.text.strip()
+                attribution = next((q.speaker for q in quotes
+                                    if q.speaker and clause.start_char <= q.start < clause.end_char), None)
+                negated = _main_clause_negated(clause)
+                stance = stance_of(clause, negated)
+                if stance == "asserted" and whole.endswith("?"):
+                    stance = "reported"  # a clause of a question asks, it does not assert
+                claims.append(ClaimMention(text=clause_text, start=clause.start_char, end=clause.end_char,
+                                           numbers=numbers_in(clause_text), negated=negated,
+                                           attribution=attribution, stance=stance,
+                                           predicate=clause.root.lemma_.lower()))
     return claims
+
+
+def headline_claims(title_doc: Any, text: str) -> list[ClaimMention]:
+    """The headline as a claim (offsets -1: it is not part of the clean text), unless the text repeats it."""
+    title = title_doc.text.strip()
+    squeezed = re.sub(r"\W+", "", title).lower()
+    if not squeezed or squeezed in re.sub(r"\W+", "", text[:len(title) * 3 + 200]).lower():
+        return []  # the body starts with it: the claim comes from the text
+    if re.search(r"https?:|www\.|\.(?:html?|aspx?|php|ece)\b", title) or not _claim_like(title_doc[:]):
+        return []  # a URL or a label, not a headline
+    span = title_doc[:]
+    negated = _main_clause_negated(span)
+    return [ClaimMention(text=title, start=-1, end=-1, numbers=numbers_in(title), negated=negated,
+                         stance=stance_of(span, negated), predicate=span.root.lemma_.lower())]

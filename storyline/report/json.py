@@ -35,9 +35,11 @@ def story_dict(story: Story) -> dict[str, Any]:
                      for e in story.entities],
         "quotes": [{"text": q.text, "speaker": q.speaker, "entity_id": q.entity_id, "article_id": q.article_id,
                     "direct": q.direct, "group": q.group} for q in story.quotes],
-        "events": [{"date": e.date, "text": e.text, "article_ids": list(e.article_ids)} for e in story.events],
+        "events": [{"date": e.date, "text": e.text, "article_ids": list(e.article_ids), "precision": e.precision,
+                    "dated_by": e.dated_by} for e in story.events],
         "claims": [{"id": c.id, "text": c.text, "status": c.status, "article_ids": list(c.article_ids),
                     "conflicts_with": list(c.conflicts_with), "origins": list(c.origins), "reason": c.reason,
+                    "stance": c.stance, "reported_by": list(c.reported_by),
                     "sources": [{"article_id": a, "text": t} for a, t in c.sources]}
                    for c in story.claims],
         "summary": [{"text": s.text, "article_ids": list(s.article_ids)} for s in story.summary],

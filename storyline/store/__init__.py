@@ -11,6 +11,7 @@ package writes SQL.
 from __future__ import annotations
 
 from .articles import Articles
+from .builds import Builds
 from .connection import Database, is_postgres, sqlite_path
 from .follow import Following
 from .health import Health
@@ -25,7 +26,8 @@ from .watch import SourceState, WatchState
 __all__ = ["MIGRATIONS", "SourceState", "Store", "StoryRow", "is_postgres", "sqlite_path"]
 
 
-class Store(Schema, Articles, Stories, Keys, SkippedInputs, Jobs, Health, WatchState, StoryHistory, Following):
+class Store(Schema, Articles, Stories, Keys, SkippedInputs, Jobs, Health, WatchState, StoryHistory, Following,
+            Builds):
     """A SQLite file (or :memory:) or a PostgreSQL database, with the same schema and behaviour."""
 
     @classmethod

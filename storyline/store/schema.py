@@ -142,6 +142,12 @@ def _m011_story_history(db: Database) -> None:
     CREATE INDEX story_changes_at ON story_changes(at)""")
 
 
+def _m012_story_builds(db: Database) -> None:
+    # each story's build, with the stamp of what it was built from: pages read it instead of rebuilding
+    db.execute("CREATE TABLE story_builds (story_id TEXT PRIMARY KEY, stamp TEXT NOT NULL, build TEXT NOT NULL,"
+               " built_at TEXT NOT NULL)")
+
+
 # Named migrations, applied in order and recorded; never edit one that has shipped, add another.
 MIGRATIONS: tuple[tuple[str, Callable[[Database], None]], ...] = (
     ("001_initial", _m001_initial),
@@ -155,6 +161,7 @@ MIGRATIONS: tuple[tuple[str, Callable[[Database], None]], ...] = (
     ("009_jobs", _m009_jobs),
     ("010_watch_sources", _m010_watch_sources),
     ("011_story_history", _m011_story_history),
+    ("012_story_builds", _m012_story_builds),
 )
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
 from itertools import groupby
+from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -101,7 +102,9 @@ def router(db: str, options: Options, templates: Environment, watch: WatchThread
 
     def watch_status() -> dict[str, Any]:
         states = with_store(lambda s: s.watch_states())
-        return {"running": bool(watch and watch.thread.is_alive()), "sources_file": watch.sources if watch else None,
+        # the file's name only: where the server keeps its files is nobody else's business
+        return {"running": bool(watch and watch.thread.is_alive()),
+                "sources_file": Path(watch.sources).name if watch else None,
                 "rounds": watch.rounds if watch else 0, "last_round": watch.last_round if watch else None,
                 "error": watch.error if watch else None, "sources": [asdict(s) for s in states]}
 
@@ -241,7 +244,7 @@ def router(db: str, options: Options, templates: Environment, watch: WatchThread
                 "disputes": [{"story_id": c.story_id, "claim": c.claim.text, "against": [o.text for o in c.against]}
                              for c in p.disputes],
                 "later_corroborated": [{"story_id": s, **change_dict(c)} for s, c in p.later_corroborated],
-                "corroboration_rate": p.corroboration_rate}
+                "corroboration_rate": p.corroboration_rate, "stories_read": p.stories_read}
 
     @routes.get("/api/following", summary="Stories naming followed entities or carried by followed outlets")
     def api_following(name: Names = None, outlet: Names = None,

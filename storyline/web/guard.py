@@ -167,13 +167,16 @@ class Guard:
     def _same_origin(self, headers: dict[str, str], scope: Scope) -> bool:
         """A browser names the page a write comes from (Origin, else Referer); it must be one of ours.
         Non-browser clients send neither, and cannot carry a victim's cookies."""
-        own = f"{scope.get('scheme', 'http')}://{headers.get('host', '')}".lower()
-        origin = headers.get("origin")
-        if origin is not None:
-            return origin.lower() == own
-        referer = headers.get("referer")
-        if referer is not None:
-            return (referer.lower() + "/").startswith(own + "/")
+        own = headers.get("host", "").lower()
+        # host and port decide; the scheme may differ behind a TLS-terminating proxy
+        for name in ("origin", "referer"):
+            value = headers.get(name)
+            if value is not None:
+                try:
+                    parts = urlsplit(value)
+                except ValueError:
+                    return False
+                return parts.scheme in ("http", "https") and parts.netloc.lower() == own
         return True
 
     def _authorised(self, scope: Scope, headers: dict[str, str]) -> bool:
@@ -194,7 +197,8 @@ class Guard:
         return any(hmac.compare_digest(g.encode(), self.token.encode()) for g in given)
 
     def _token_in_query(self, scope: Scope) -> bool:
-        return scope.get("method") == "GET" and b"token=" in scope.get("query_string", b"")
+        query = parse_qsl(scope.get("query_string", b"").decode("latin-1"))
+        return scope.get("method") == "GET" and any(k == "token" for k, _ in query)
 
     async def set_token_cookie(self, scope: Scope, send: Any) -> None:
         """?token= once: the token moves into a cookie and out of the address bar (and of Referer headers)."""
