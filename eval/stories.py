@@ -6,9 +6,10 @@ For each of the 8 topics: the same-story model (weights, join threshold, lead cl
 the other 7 exactly as eval/fit_stories.py fits the shipped model, then the held-out topic's
 documents are placed as one batch through the real placement code (storyline.stories.place_batch)
 and scored against the gold `story` labels. Beside it, in the same run and on the same held-out
-topics: a tuned cosine threshold (chosen on the 7 training topics) and the previous method (text
-0.4 / names 0.6, containment share 0.3, threshold 0.3, six lead claims: constants set on the whole
-dev set, so its figure is not held-out). Parses are cached under /tmp/stories-cache.
+topics: a tuned cosine threshold (chosen on the 7 training topics) and the previous hand-set
+similarity (text 0.4 / names 0.6, containment share 0.3, threshold 0.3, six lead claims: constants
+set on the whole dev set, so its figure is not held-out) on the same keys, vectors and placement
+code. Parses are cached under /tmp/stories-cache.
 """
 
 from __future__ import annotations
