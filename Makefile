@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup browser demo test test-fast lint eval bench clean
+.PHONY: setup browser postgres demo test test-fast lint eval bench clean
 
 setup: $(STAMP)
 
@@ -36,10 +36,18 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium is missing: install Debian's chromium package (as root: apt-get install chromium)"; fi; }
 
-test: setup browser
+# The store tests start a throwaway PostgreSQL server from Debian's postgresql package (tests/postgres.py).
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || { \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	  else echo "postgresql is missing: install Debian's postgresql package (as root: apt-get install postgresql);" \
+	    "the PostgreSQL half of the store tests is skipped"; fi; }
+
+test: setup browser postgres
 	$(BIN)/python -m pytest -q
 
-test-fast: setup
+test-fast: setup postgres
 	$(BIN)/python -m pytest -q -m "not slow"
 
 # Each stage scored on labelled data (needs ../shared beside the repository).
@@ -61,6 +69,8 @@ bench: setup
 	$(BIN)/python bench/analyze.py
 	$(BIN)/python bench/embed.py
 	$(BIN)/python bench/stories.py
+	$(BIN)/python bench/growth.py
+	$(BIN)/python bench/watch.py
 
 lint: setup
 	$(BIN)/ruff check storyline tests eval bench

@@ -41,6 +41,75 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+class TreeMemory:
+    """Peak resident memory and CPU time of this process and every process under it (worker pools, Ray
+    actors), sampled. CPU seconds barely move when other jobs share the machine; wall seconds do."""
+
+    def __init__(self, every: float = 0.1) -> None:
+        import os
+        import threading
+
+        self.peak_kb = 0
+        self._cpu: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._pid = os.getpid()
+        self._thread = threading.Thread(target=self._run, args=(every,), daemon=True)
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._sample()
+
+    @property
+    def peak_mb(self) -> float:
+        return max(self.peak_kb / 1024, peak_rss_mb())
+
+    @property
+    def cpu_seconds(self) -> float:
+        return sum(self._cpu.values())
+
+    def _run(self, every: float) -> None:
+        while not self._stop.wait(every):
+            self._sample()
+
+    def _sample(self) -> None:
+        rss, cpu = _tree(self._pid)
+        self.peak_kb = max(self.peak_kb, rss)
+        self._cpu.update(cpu)
+
+
+def _tree(root: int) -> tuple[int, dict[int, float]]:
+    import os
+
+    tick = os.sysconf("SC_CLK_TCK")
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    cpu: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        pid = int(entry.name)
+        children.setdefault(int(stat[1]), []).append(pid)
+        rss[pid] = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+        cpu[pid] = (int(stat[11]) + int(stat[12])) / tick  # utime + stime
+    total, seen, todo = 0, {}, [root]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        seen[pid] = cpu.get(pid, 0.0)
+        todo.extend(children.get(pid, []))
+    return total, seen
+
+
 def run_isolated(script: Path, *args: str) -> dict:
     """Run one variant in its own process so its peak memory is its own."""
     out = subprocess.run([sys.executable, str(script), "--variant", *args], capture_output=True, text=True, check=True)

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import BinaryIO
+import threading
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, BinaryIO
 
 from . import report
-from .model import Analysis, IngestReport, RawDocument, Skipped
+from .errors import StoryNotFound
+from .model import Analysis, CheckReport, IngestReport, RawDocument, Skipped
 from .pipeline import Pipeline, Progress
 from .pipeline import analyze as _analyze
 from .settings import Options, load_options
 from .store import Store, StoryRow
+
+if TYPE_CHECKING:
+    from .watch import PollResult
 
 
 def analyze(inputs: Sequence[str], *, options: Options | None = None, db: str = ":memory:",
@@ -60,6 +65,56 @@ def show(story_id: str, *, db: str, options: Options | None = None) -> Analysis:
     try:
         pipeline = Pipeline(options or load_options(), store)
         return pipeline.analysis([story_id], skipped=())
+    finally:
+        store.close()
+
+
+def check(*, db: str, repair: bool = True, options: Options | None = None) -> CheckReport:
+    """Verify a store (database integrity, every article placed, counts consistent) and repair what it can.
+
+    Repairs by default: places articles a stopped run left unplaced, consolidates, rebuilds stories
+    whose size is wrong, recounts story keys, rebuilds the search index. repair=False only reports.
+    """
+    from .check import check as _check
+
+    store = Store.open(db)
+    try:
+        return _check(store, options or load_options(), repair=repair)
+    finally:
+        store.close()
+
+
+def watch(sources: str, *, db: str, every: float | None = None, once: bool = False, options: Options | None = None,
+          on_poll: Callable[[PollResult], None] | None = None, stop: threading.Event | None = None,
+          on_round: Callable[[list[PollResult]], None] | None = None) -> tuple[list[PollResult], list[Skipped]]:
+    """Poll the feeds, pages and folders a sources file lists (text or OPML), ingesting new items as they come.
+
+    Runs rounds every `every` seconds (setting watch_every) until `stop` is set, or one round with once=True.
+    Returns the last round's poll results and the lines of the sources file that name nothing watchable.
+    """
+    from .ingest import skipped_from
+    from .watch import Watcher, read_sources
+
+    found, errors = read_sources(sources)
+    store = Store.open(db)
+    try:
+        watcher = Watcher(found, store, options or load_options(), every=every, on_poll=on_poll, stop=stop)
+        return watcher.run(once=once, on_round=on_round), [skipped_from(e) for e in errors]
+    finally:
+        store.close()
+
+
+def changed_stories(db: str, since: str) -> list[tuple[StoryRow, str]]:
+    """Stories with a change recorded at or after an ISO time, with the time of their latest change."""
+    store = Store.open(db)
+    try:
+        rows = []
+        for story_id, at in store.stories_changed_since(since):
+            try:
+                rows.append((store.story(story_id), at))
+            except StoryNotFound:
+                continue  # merged into another story since
+        return rows
     finally:
         store.close()
 

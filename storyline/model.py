@@ -138,9 +138,11 @@ class Quote:
 class Event:
     """A dated happening on the story's timeline, merged across articles."""
 
-    date: str
-    text: str
+    date: str  # a calendar date: YYYY-MM-DD, YYYY-MM or YYYY
+    text: str  # the sentence that dates it
     article_ids: tuple[str, ...]
+    precision: str = "day"  # day, month or year: how much of `date` the sources give
+    dated_by: str = ""  # the time expression in `text` that gives the date ("Monday", "last February")
 
 
 @dataclass(frozen=True)
@@ -166,6 +168,23 @@ class SummarySentence:
 
 
 @dataclass(frozen=True)
+class StoryChange:
+    """One thing that changed in a story between two of its versions (an ingest that touched it)."""
+
+    version: int  # the story version that brought the change (1: the story started)
+    at: str  # ISO time the change was recorded
+    kind: str  # story_started, article_joined, new_claim, corroborated, new_origin, disputed, status_changed, dropped
+    text: str  # one human-readable sentence saying what changed
+    claim_id: str | None = None  # the claim's id in that version (ids are per build; claim text is stable)
+    claim: str | None = None  # the claim's text
+    before: str | None = None  # status before, for status changes
+    after: str | None = None  # status after
+    outlets: tuple[str, ...] = ()  # the outlets that brought the change (joined, confirmed, contradicted)
+    article_ids: tuple[str, ...] = ()
+    earlier_outlets: tuple[str, ...] = ()  # for a status change: the outlets that asserted the claim before it
+
+
+@dataclass(frozen=True)
 class Story:
     id: str
     title: str
@@ -175,6 +194,7 @@ class Story:
     events: tuple[Event, ...] = ()
     claims: tuple[Claim, ...] = ()
     summary: tuple[SummarySentence, ...] = ()
+    changes: tuple[StoryChange, ...] = ()  # the story's history, oldest first (empty without a persistent store)
 
 
 @dataclass(frozen=True)
@@ -195,6 +215,20 @@ class IngestReport:
     unchanged: tuple[str, ...] = ()  # already stored, same content hash
     skipped: tuple[Skipped, ...] = ()
     stories_touched: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What `storyline check` found in a store and what it repaired."""
+
+    articles: int = 0
+    stories: int = 0
+    problems: tuple[str, ...] = ()  # each a one-line finding, e.g. "3 articles in no story"
+    repaired: tuple[str, ...] = ()  # what was done about them (empty when run without repair)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems or len(self.repaired) >= len(self.problems)
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,9 @@ import importlib
 import logging
 from typing import Any
 
-from spacy.language import Language
-
 from .errors import ModelUnavailable
 
 
-@Language.component("paragraph_boundaries", assigns=["token.is_sent_start"])
 def paragraph_boundaries(doc: Any) -> Any:
     """A sentence never runs across a paragraph break; headings stay apart from the text under them."""
     for i, token in enumerate(doc[:-1]):
@@ -39,8 +36,12 @@ def _location(name: str) -> str:
 @functools.lru_cache(maxsize=4)
 def load(name: str) -> Any:
     """Load a spaCy pipeline by package name or path; no download is ever attempted."""
+    # spaCy is imported here, not at module level: a process that only coordinates workers never loads it
     import spacy
+    from spacy.language import Language
 
+    if not Language.has_factory("paragraph_boundaries"):
+        Language.component("paragraph_boundaries", assigns=["token.is_sent_start"], func=paragraph_boundaries)
     try:
         nlp = spacy.load(_location(name))
     except (OSError, ImportError) as exc:

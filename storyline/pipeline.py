@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, BinaryIO
 
 import numpy as np
 
-from . import align, dedup, embed, nlp, stories, summarize
-from .analyze import analyze_articles
+from . import align, dedup, embed, engine, faults, history, nlp, stories, summarize, work
 from .analyze.entities import entity_for, fold, resolve
 from .clean import clean_documents
-from .errors import DuplicateInput, NoText
-from .ingest import read_inputs, skipped_from
+from .errors import AnalysisFailed, DuplicateInput, InputError, NoText, StoryFailed, StoryNotFound, TextTooLong
+from .ingest import expand, read_inputs, skipped_from
 from .model import Analysis, Article, CleanDocument, IngestReport, Quote, RawDocument, Skipped, Story
 from .settings import Options
 from .store import Store
@@ -22,8 +22,6 @@ from .store import Store
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]
-# An article's vector for story clustering: its headline and first claims (clauses), where news puts the event.
-LEAD_CLAIMS = 6  # ECB+ dev B-cubed F1: 5 -> 0.929, 6 -> 0.946, 8 -> 0.918, 12 -> 0.903
 
 
 @dataclass
@@ -46,10 +44,25 @@ class Batch:
 class Pipeline:
     """Runs the steps with one options object and one store; models load once, on first use."""
 
+    story_model: stories.Scorer | None = None  # the same-story decision; None: the shipped learned model
+
     def __init__(self, options: Options, store: Store, progress: Progress | None = None) -> None:
         self.options = options
         self.store = store
         self.progress = progress or (lambda step, done, total: None)
+        self._engine: engine.Engine | None = None
+
+    @property
+    def engine(self) -> engine.Engine:
+        """Where per-article work runs (settings engine, workers); started on first use, closed after ingest."""
+        if self._engine is None:
+            self._engine = engine.create(self.options)
+        return self._engine
+
+    def close_engine(self) -> None:
+        if self._engine is not None:
+            self._engine.close()
+            self._engine = None
 
     @property
     def nlp(self) -> Any:
@@ -62,16 +75,60 @@ class Pipeline:
     # --- article steps --------------------------------------------------------------------
 
     def step_ingest(self, batch: Batch) -> None:
-        raw, skipped = read_inputs(batch.inputs, self.options, batch.stdin) if batch.inputs else ([], [])
-        batch.raw.extend(raw)  # after any documents the caller read itself (uploads, pasted text)
-        batch.skipped.extend(skipped)
+        if self.engine.workers <= 1 or not batch.inputs:
+            raw, skipped = read_inputs(batch.inputs, self.options, batch.stdin) if batch.inputs else ([], [])
+            batch.raw.extend(raw)  # after any documents the caller read itself (uploads, pasted text)
+            batch.skipped.extend(skipped)
+            return
+        # files and URLs are read (and HTML extracted) on the workers, in input order; standard input here
+        items = list(expand(batch.inputs))
+        remote = [i for i in items if isinstance(i, str) and i != "-"]
+        results = dict(zip(remote, self.engine.map(work.read, remote)))
+        for item in items:
+            if isinstance(item, InputError):
+                batch.skipped.append(skipped_from(item))
+                continue
+            raw, skipped = results[item] if item in results else read_inputs([item], self.options, batch.stdin)
+            batch.raw.extend(raw)
+            batch.skipped.extend(skipped)
+            for s in skipped:
+                log.warning("ingest: skipped %s", s)
 
     def step_clean(self, batch: Batch) -> None:
-        for doc in clean_documents(batch.raw):
+        limit = self.options.max_article_chars
+        raw = []
+        for given in batch.raw:  # a plain text too long to be an article is not even cleaned
+            if given.text is not None and len(given.text) > limit:
+                batch.skipped.append(skipped_from(TextTooLong(
+                    given.path, f"text of {len(given.text):,} characters, more than the limit of {limit:,} "
+                                "(setting max_article_chars)", given.line)))
+            else:
+                raw.append(given)
+        for doc in self._clean_each(batch, raw):
             if not doc.text.strip():
                 batch.skipped.append(skipped_from(NoText(doc.path, "no article text left after cleaning", doc.line)))
+            elif len(doc.text) > limit:
+                batch.skipped.append(skipped_from(TextTooLong(
+                    doc.path, f"article text of {len(doc.text):,} characters, more than the limit of {limit:,} "
+                              "(setting max_article_chars)", doc.line)))
             else:
                 batch.cleaned.append(doc)
+
+    def _clean_each(self, batch: Batch, raw: Sequence[RawDocument]) -> list[CleanDocument]:
+        """The failure boundary of cleaning: one document that raises is skipped, the others are cleaned."""
+        try:
+            return clean_documents(raw)
+        except Exception:
+            log.warning("clean: the batch failed; cleaning its %d documents one by one", len(raw))
+        out = []
+        for doc in raw:
+            try:
+                out.extend(clean_documents([doc]))
+            except Exception as exc:
+                log.exception("clean: %s failed", doc.path)
+                batch.skipped.append(skipped_from(AnalysisFailed(
+                    doc.path, f"cleaning failed ({type(exc).__name__}: {exc})", doc.line)))
+        return out
 
     def step_dedup(self, batch: Batch) -> None:
         """Known articles stay as they are; copies of earlier text get that text's origin."""
@@ -114,61 +171,105 @@ class Pipeline:
         return "a" + digest[:10]
 
     def step_analyze(self, batch: Batch) -> None:
+        """Parse and analyse on the engine's workers; an article whose analysis raises is skipped with its code."""
         done: list[Article] = []
-        chunk = 32
-        for start in range(0, len(batch.articles), chunk):
-            done.extend(analyze_articles(batch.articles[start:start + chunk], self.nlp))
+        parts = engine.chunks(batch.articles, engine.PARSE_CHUNK)
+        for part, results in zip(parts, self.engine.map(work.analyse, parts)):
+            for article, result in zip(part, results):
+                if isinstance(result, Article):
+                    done.append(result)
+                    continue
+                log.error("analyze: article %s (%s) failed: %s", article.id, article.path, result)
+                batch.skipped.append(skipped_from(AnalysisFailed(
+                    article.path, f"analysis of article {article.id} failed ({result})")))
+                batch.shingles.pop(article.id, None)
             self.progress("analyze", len(done), len(batch.articles))
         batch.articles = done
 
     def step_embed(self, batch: Batch) -> None:
-        texts: list[str] = []
-        spans: list[tuple[str, int, int]] = []
-        for article in batch.articles:
-            sentences = [c.text for c in article.claims]
-            spans.append((article.id, len(texts), len(sentences)))
-            texts.extend(sentences)
-            texts.append(article.title or article.text[:300])
-        vectors = self.embedder.embed(texts) if texts else np.zeros((0, embed.DIMENSIONS), dtype=np.float32)
-        for article_id, start, count in spans:
-            claims = vectors[start:start + count]
-            lead = np.vstack([vectors[start + count:start + count + 1], claims[:LEAD_CLAIMS]])
-            batch.claim_vectors[article_id] = claims
-            batch.vectors[article_id] = embed.normalise(lead.mean(axis=0))
+        parts = engine.chunks(batch.articles, engine.EMBED_CHUNK)
+        for part, embedded in zip(parts, self.engine.map(work.vectors, parts)):
+            for article, (vector, claims) in zip(part, embedded):
+                batch.vectors[article.id] = vector
+                batch.claim_vectors[article.id] = claims
+            self.progress("embed", len(batch.vectors), len(batch.articles))
 
     def step_store(self, batch: Batch) -> None:
-        for done, article in enumerate(batch.articles, start=1):
-            self.store.add_article(article, batch.shingles[article.id], batch.vectors[article.id],
-                                   batch.claim_vectors[article.id])
+        # each article with its shingles, names and story-key counts in one transaction: never half stored
+        stored: list[Article] = []
+        # stored, and so placed, in an order of their content, not of the inputs: input order never decides stories
+        for done, article in enumerate(stories.placement_order(batch.articles), start=1):
+            article_id = self.store.add_article(article, batch.shingles[article.id], batch.vectors[article.id],
+                                                batch.claim_vectors[article.id], keys=stories.story_keys(article))
+            if article_id is None:  # a concurrent run stored the same text first
+                batch.unchanged.append(self.store.article_id_for_hash(article.content_hash) or article.id)
+            elif article_id != article.id:  # a concurrent run took the id: stored as id~N
+                stored.append(replace(article, id=article_id,
+                                      origin=article_id if article.origin == article.id else article.origin))
+            else:
+                stored.append(article)
             self.progress("store", done, len(batch.articles))
+            faults.point("store", done)
+        batch.articles = stored
 
     def step_stories(self, batch: Batch) -> None:
-        # the whole batch counts towards how rare a name is before any article is placed
-        for article in batch.articles:
-            self.store.count_keys(stories.story_keys(article))
-        for article in batch.articles:
-            placement = stories.place(article, batch.vectors[article.id], self.store, self.options)
-            if placement.story_id not in batch.stories:
-                batch.stories.append(placement.story_id)
-        batch.stories = stories.consolidate(batch.stories, self.store, self.options)
-        for article_id in batch.unchanged:
+        """Place every unplaced article, oldest first, then consolidate the stories placed into.
+
+        Each placement and each story's consolidation is one transaction holding the writer lock, and
+        the work left is read from the store, not from this batch: articles a stopped run stored but did
+        not place, or stories it did not consolidate, are finished here; concurrent runs share the work.
+        """
+        placed = 0
+        while True:
+            with self.store.transaction():
+                article_id = self.store.next_unplaced()
+                if article_id is None:
+                    break
+                article = self.store.articles([article_id])[0]
+                placement = stories.place(article, self.store.article_vector(article_id), self.store, self.options,
+                                          self.story_model)
+                faults.point("placing", placed + 1)  # inside the transaction: a kill here must undo the placement
+                self.store.mark_pending(placement.story_id)
+            placed += 1
+            self.progress("place", placed, max(placed, len(batch.articles)))
+            faults.point("place", placed)
+        consolidated = 0
+        while True:
+            with self.store.transaction():
+                story_id = self.store.next_pending()
+                if story_id is None:
+                    break
+                stories.consolidate_one(story_id, self.store, self.options, model=self.story_model)
+                self.store.clear_pending(story_id)
+            consolidated += 1
+            faults.point("consolidate", consolidated)
+        for article_id in [a.id for a in batch.articles] + batch.unchanged:
             story_id = self.store.story_of(article_id)
             if story_id and story_id not in batch.stories:
                 batch.stories.append(story_id)
 
-    ARTICLE_STEPS: tuple[str, ...] = ("ingest", "clean", "dedup", "analyze", "embed", "store", "stories")
+    def step_history(self, batch: Batch) -> None:
+        """A new version, with what changed, for each story an article joined or left."""
+        if self.options.story_history:
+            history.record(batch.stories, self.story, self.store)
+
+    ARTICLE_STEPS: tuple[str, ...] = ("ingest", "clean", "dedup", "analyze", "embed", "store", "stories", "history")
 
     def ingest(self, inputs: Sequence[str], stdin: BinaryIO | None = None,
                documents: Sequence[RawDocument] = (), skipped: Sequence[Skipped] = ()) -> IngestReport:
         """Run the article steps on the inputs, plus documents already read and inputs already skipped."""
         batch = Batch(inputs=inputs, stdin=stdin, raw=list(documents), skipped=list(skipped))
-        for number, name in enumerate(self.ARTICLE_STEPS, start=1):
-            log.debug("%s: start", name)
-            self.progress(f"step {number}/{len(self.ARTICLE_STEPS)}: {name}", 0, 1)
-            getattr(self, f"step_{name}")(batch)
-            self.progress(f"step {number}/{len(self.ARTICLE_STEPS)}: {name}", 1, 1)
-            log.info("%s: %d documents, %d skipped so far", name,
-                     len(batch.articles) or len(batch.cleaned) or len(batch.raw), len(batch.skipped))
+        try:
+            for number, name in enumerate(self.ARTICLE_STEPS, start=1):
+                log.debug("%s: start", name)
+                faults.point("step", name)
+                self.progress(f"step {number}/{len(self.ARTICLE_STEPS)}: {name}", 0, 1)
+                getattr(self, f"step_{name}")(batch)
+                self.progress(f"step {number}/{len(self.ARTICLE_STEPS)}: {name}", 1, 1)
+                log.info("%s: %d documents, %d skipped so far", name,
+                         len(batch.articles) or len(batch.cleaned) or len(batch.raw), len(batch.skipped))
+        finally:
+            self.close_engine()
         self.store.record_skipped(batch.skipped)
         return IngestReport(added=tuple(a.id for a in batch.articles), unchanged=tuple(batch.unchanged),
                             skipped=tuple(batch.skipped), stories_touched=tuple(batch.stories))
@@ -178,8 +279,17 @@ class Pipeline:
     STORY_STEPS: tuple[str, ...] = ("entities", "quotes", "claims", "events", "summary")
 
     def story(self, story_id: str) -> Story:
-        row = self.store.story(story_id)
+        """A story fully built: the stored build when it was made from the story's current articles."""
         ids = self.store.story_article_ids(story_id)
+        stamp = build_stamp(ids, self.options)
+        built = self.store.story_build(story_id, stamp)
+        if built is None:
+            built = self.build_story(story_id, ids)
+            self.store.save_story_build(built, stamp)
+        return replace(built, changes=tuple(self.store.story_changes(story_id)))  # history grows on its own
+
+    def build_story(self, story_id: str, ids: Sequence[str]) -> Story:
+        row = self.store.story(story_id)
         articles = self.store.articles(ids)
         entities = resolve(articles)
         quotes = story_quotes(articles, entities)
@@ -193,13 +303,38 @@ class Pipeline:
     def analysis(self, story_ids: Sequence[str] | None = None, skipped: Sequence[Skipped] = ()) -> Analysis:
         ids = list(story_ids) if story_ids is not None else [s.id for s in self.store.stories()]
         built = []
+        failed: list[Skipped] = []
         for done, story_id in enumerate(ids, start=1):
-            built.append(self.story(story_id))
+            try:  # the failure boundary of one story's build: the others are still written
+                built.append(self.story(story_id))
+            except StoryNotFound:
+                raise
+            except Exception as exc:
+                log.exception("stories: building story %s failed", story_id)
+                error = StoryFailed(f"building story {story_id} failed ({type(exc).__name__}: {exc})")
+                failed.append(Skipped(path=f"story {story_id}", reason=error.message, code=error.code))
             self.progress("stories", done, len(ids))
         built.sort(key=lambda s: -len(s.article_ids))  # the most covered story first
         article_ids = [a for s in built for a in s.article_ids]
         return Analysis(articles=tuple(self.store.articles(article_ids)), stories=tuple(built),
-                        skipped=tuple(skipped))
+                        skipped=(*skipped, *failed))
+
+
+# Settings that only shape ingest (reading, fetching, placing, serving): a change to them keeps story builds.
+_INGEST_ONLY = ("spacy_model", "embedding_model", "max_", "fetch_", "user_agent", "near_duplicate_threshold",
+                "story_threshold", "story_window_days", "progress", "nlp_part_chars", "allowed_hosts", "token",
+                "workers", "engine", "story_history", "watch_")
+
+
+def build_stamp(article_ids: Sequence[str], options: Options) -> str:
+    """What a story build is made from: its articles (stored articles never change), the settings that
+    shape a build (any setting not known to shape only ingest), storyline's version."""
+    from . import __version__
+
+    shaping = {k: v for k, v in sorted(vars(options).items()) if not k.startswith(_INGEST_ONLY)}
+    digest = hashlib.sha256(f"{__version__}\n{shaping!r}\n".encode())
+    digest.update("\n".join(article_ids).encode())
+    return digest.hexdigest()
 
 
 def story_quotes(articles: Sequence[Article], entities: Sequence[Any]) -> list[Quote]:
@@ -235,6 +370,8 @@ def analyze(inputs: Sequence[str], options: Options | None = None, db: str = ":m
     from .settings import load_options
 
     options = options or load_options()
+    if db == ":memory:":
+        options = options.with_(story_history=False)  # a one-off run has no earlier version to compare with
     store = Store.open(db)
     try:
         pipeline = Pipeline(options, store, progress)

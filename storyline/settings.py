@@ -29,11 +29,35 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("user_agent", "storyline/0.1 (+news corroboration tool)", "User-Agent sent with requests"),
     Setting("near_duplicate_threshold", 0.5,
             "share of one article's word 5-shingles found in another for it to count as a copy"),
-    Setting("story_threshold", 0.3, "similarity above which an article joins a story"),
+    Setting("story_threshold", None,
+            "probability above which an article joins a story; unset: the threshold learned with the story model"),
     Setting("story_window_days", 10, "articles further apart than this in publication date never share a story"),
     Setting("summary_sentences", 8, "most sentences in a story briefing"),
     Setting("progress", True, "show a progress bar when writing to a terminal"),
     Setting("max_upload_bytes", 20_000_000, "largest request body the web app accepts (uploads, pasted text)"),
+    Setting("max_json_depth", 64, "JSON inputs nested deeper than this are skipped"),
+    Setting("max_article_chars", 1_000_000,
+            "texts longer than this many characters after extraction are skipped: no news article is that long, "
+            "and analysing one would take minutes per megabyte"),
+    Setting("nlp_part_chars", 100_000,
+            "longer texts are parsed in parts of at most this many characters, cut at paragraph or sentence ends"),
+    Setting("fetch_allow", "",
+            "hosts and networks URL fetching may reach although internal, comma-separated "
+            "(e.g. 'wiki.intranet, 10.1.0.0/16'); loopback, private and link-local addresses are refused otherwise"),
+    Setting("allowed_hosts", "",
+            "host names the web app answers to (Host header), comma-separated, besides localhost and "
+            "the address it binds; '*' answers any"),
+    Setting("token", "",
+            "secret the web app asks of every request (?token=, a cookie, or Authorization: Bearer); "
+            "required when serving beyond this machine"),
+    Setting("workers", 0, "processes for per-article work (read, parse, analyse, embed): 0 one per core, "
+            "1 everything in one process"),
+    Setting("engine", "local", "where per-article work runs: 'local' (worker processes on this machine) or "
+            "'ray' (a Ray cluster at RAY_ADDRESS, or a local one started for the run)"),
+    Setting("story_history", True, "keep a version of each story per ingest that changes it, with what changed"),
+    Setting("watch_every", 600.0, "seconds between two polls of the same watched source"),
+    Setting("watch_host_spacing", 2.0, "least seconds between two requests to the same host while watching"),
+    Setting("watch_max_backoff", 21600.0, "longest wait in seconds after repeated errors from a watched source"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -50,11 +74,23 @@ class Options:
     fetch_max_bytes: int = _BY_NAME["fetch_max_bytes"].default
     user_agent: str = _BY_NAME["user_agent"].default
     near_duplicate_threshold: float = _BY_NAME["near_duplicate_threshold"].default
-    story_threshold: float = _BY_NAME["story_threshold"].default
+    story_threshold: float | None = _BY_NAME["story_threshold"].default
     story_window_days: int = _BY_NAME["story_window_days"].default
     summary_sentences: int = _BY_NAME["summary_sentences"].default
     progress: bool = _BY_NAME["progress"].default
     max_upload_bytes: int = _BY_NAME["max_upload_bytes"].default
+    max_json_depth: int = _BY_NAME["max_json_depth"].default
+    max_article_chars: int = _BY_NAME["max_article_chars"].default
+    nlp_part_chars: int = _BY_NAME["nlp_part_chars"].default
+    fetch_allow: str = _BY_NAME["fetch_allow"].default
+    allowed_hosts: str = _BY_NAME["allowed_hosts"].default
+    token: str = _BY_NAME["token"].default
+    workers: int = _BY_NAME["workers"].default
+    engine: str = _BY_NAME["engine"].default
+    story_history: bool = _BY_NAME["story_history"].default
+    watch_every: float = _BY_NAME["watch_every"].default
+    watch_host_spacing: float = _BY_NAME["watch_host_spacing"].default
+    watch_max_backoff: float = _BY_NAME["watch_max_backoff"].default
 
     def with_(self, **changes: Any) -> Options:
         unknown = set(changes) - set(_BY_NAME)
@@ -69,7 +105,7 @@ def _coerce(name: str, value: Any) -> Any:
         try:
             if isinstance(default, bool):
                 return value.strip().lower() in ("1", "true", "yes", "on")
-            return type(default)(value)
+            return (float if default is None else type(default))(value)  # None: an optional number
         except ValueError as exc:
             raise SettingError(f"setting {name}: {value!r} is not a {type(default).__name__}") from exc
     return value

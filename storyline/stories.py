@@ -1,104 +1,339 @@
-"""Stories: an article joins the story it is most like (text, people and places, dates) or starts one."""
+"""Stories: an article joins the story that reports the same real-world event, or starts one.
+
+Same event = same kind of happening (text similarity) *and* same time, place and participants.
+The decision is a logistic model over article-story features (text similarity, shared people /
+organisations / places, event-date distance, shared numbers, rare names) whose weights and
+threshold were learned on ECB+ dev by `eval/fit_stories.py` (leave-one-topic-out figures in
+`eval/stories.py`); they are read from `data/story_model.json`.
+"""
 
 from __future__ import annotations
 
+import functools
+import json
 import math
+import re
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
 from .analyze.entities import fold
-from .embed import normalise
-from .errors import StoryNotFound
+from .embed import DIMENSIONS, normalise
+from .errors import ModelUnavailable, StoryNotFound
 from .model import Article
 from .settings import Options
 from .store import Store, StoryRow
 
-# Entity kinds that tell one event from another of the same kind (who, where), not generic groups.
-_DISCRIMINATING = {"PERSON", "GPE", "LOC", "FAC", "ORG", "EVENT"}
-# Weights measured on ECB+ dev (eval/stories.py): text similarity alone cannot tell two earthquakes apart.
-TEXT_WEIGHT, KEY_WEIGHT = 0.4, 0.6
-CORE_SHARE = 0.3  # a story's core keys are those in at least this share of its articles
-# Part of the key overlap that is containment of the article's keys in the story core, not Jaccard.
-# ECB+ dev B-cubed F1: 0.946 at 0, 0.919 at 0.3; at 0 the bundled analysis piece leaves its story.
-CONTAINMENT_SHARE = 0.3
+MODEL_PATH = Path(__file__).parent / "data" / "story_model.json"
+# Key prefixes by what they pin down: who (people, organisations), where (places), when, how many.
+_KIND = {"PERSON": "person:", "ORG": "org:", "GPE": "place:", "LOC": "place:", "FAC": "place:", "EVENT": "event:"}
+NAME_KINDS = ("person", "org", "place")
+# Speed, not quality: only the stories closest by text vector are scored in full (names, words, dates).
+SHORTLIST = 10
+FEATURES = (
+    "cosine", "words",
+    *(f"{kind}_{part}" for kind in NAME_KINDS for part in ("covered", "core", "clash")),
+    "date_shared", "date_gap", "date_known", "year_clash", "latest_same", "latest_gap", "latest_known",
+    "number_covered", "number_clash",
+    "rare_shared", "key_jaccard",
+    "main_person_in_story", "story_person_in_article", "main_place_in_story", "story_place_in_article",
+)
+_WORD = re.compile(r"[^\W\d_][\w'’-]{2,}")
 
 
 @dataclass(frozen=True)
 class Placement:
     story_id: str
-    similarity: float
+    similarity: float  # the learned probability that the article reports the story's event
     new: bool
 
 
+class Scorer(Protocol):
+    """How likely an article reports a story's event; it joins the best story scoring at least `threshold`."""
+
+    @property
+    def threshold(self) -> float: ...
+
+    def score(self, vector: np.ndarray, keys: set[str], story: StoryRow, idf: dict[str, float]) -> float: ...
+
+
+@dataclass(frozen=True)
+class Tree:
+    """One regression tree of a boosted model, as arrays: node -> feature, threshold, children, leaf value."""
+
+    feature: tuple[int, ...]  # -1 at a leaf
+    threshold: tuple[float, ...]
+    left: tuple[int, ...]
+    right: tuple[int, ...]
+    value: tuple[float, ...]
+
+    def leaf(self, values: np.ndarray) -> float:
+        node = 0
+        while self.feature[node] >= 0:
+            node = self.left[node] if values[self.feature[node]] <= self.threshold[node] else self.right[node]
+        return self.value[node]
+
+
+@dataclass(frozen=True)
+class StoryModel:
+    """Learned same-story decision over FEATURES: logistic weights, or boosted trees when `trees` is set;
+    the join threshold, and how many lead claims make the article vector."""
+
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float
+    lead_claims: int
+    trees: tuple[Tree, ...] = ()
+
+    def probability(self, values: np.ndarray) -> float:
+        if self.trees:
+            z = self.bias + sum(tree.leaf(values) for tree in self.trees)
+        else:
+            z = self.bias + float(np.dot(self.weights, values))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def score(self, vector: np.ndarray, keys: set[str], story: StoryRow, idf: dict[str, float]) -> float:
+        return self.probability(features(vector, keys, story, idf))
+
+    def to_json(self) -> dict:
+        out: dict = {"features": list(FEATURES), "weights": [round(w, 6) for w in self.weights],
+                     "bias": round(self.bias, 6), "threshold": round(self.threshold, 4),
+                     "lead_claims": self.lead_claims}
+        if self.trees:
+            out["trees"] = [{"feature": t.feature, "threshold": [round(x, 6) for x in t.threshold], "left": t.left,
+                             "right": t.right, "value": [round(x, 6) for x in t.value]} for t in self.trees]
+        return out
+
+
+@functools.cache
+def load_model(path: Path = MODEL_PATH) -> StoryModel:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if list(data["features"]) != list(FEATURES):
+        raise ModelUnavailable(f"{path}: fitted on other features than storyline.stories.FEATURES; "
+                               "refit it with eval/fit_stories.py")
+    trees = tuple(Tree(tuple(t["feature"]), tuple(t["threshold"]), tuple(t["left"]), tuple(t["right"]),
+                       tuple(t["value"])) for t in data.get("trees", ()))
+    return StoryModel(weights=tuple(float(w) for w in data["weights"]), bias=float(data["bias"]),
+                      threshold=float(data["threshold"]), lead_claims=int(data["lead_claims"]), trees=trees)
+
+
+def article_vector(title_vector: np.ndarray | None, claim_vectors: np.ndarray, lead_claims: int) -> np.ndarray:
+    """Headline and first claims (clauses), where news puts the event, averaged."""
+    rows = [claim_vectors[:lead_claims]]
+    if title_vector is not None:
+        rows.insert(0, title_vector.reshape(1, -1))
+    stacked = np.vstack(rows)
+    return normalise(stacked.mean(axis=0)) if len(stacked) else np.zeros(DIMENSIONS, dtype=np.float32)
+
+
+def is_headline(title: str | None) -> bool:
+    """A title that is a web address names a page, not the event."""
+    return bool(title) and not (title or "").lower().replace(" ", "").startswith(("http:", "https:", "www."))
+
+
 def story_keys(article: Article) -> set[str]:
-    """What pins an article to one event: names, absolute dates and counted numbers it mentions."""
-    keys = {fold(m.text) for m in article.mentions if m.label in _DISCRIMINATING and len(m.text) > 1}
-    keys |= {"date:" + d.value for d in article.dates if d.value and d.type == "DATE" and d.value[:1].isdigit()}
+    """What pins an article to one event: typed names, absolute dates and the latest year among them,
+    counted numbers, and the words of its text ("w:"), whose rarity tells two similar events apart."""
+    # people by surname, so that "Varga-Kovács" and "Ilse Varga-Kovács" in two articles are one person
+    keys = {_KIND[m.label] + (_surname(fold(m.text)) if m.label == "PERSON" else fold(m.text))
+            for m in article.mentions if m.label in _KIND and len(m.text) > 1}
+    dates = {d.value for d in article.dates if d.value and d.type == "DATE" and d.value[:4].isdigit()}
+    keys |= {"date:" + v for v in dates}
+    if dates:  # news reports the latest happening it dates; older years are background
+        keys.add("latest:" + max(v[:4] for v in dates))
     keys |= {"num:" + n for c in article.claims for n in c.numbers}
+    keys |= _main_keys(article)
+    keys |= {"w:" + w.lower() for w in _WORD.findall(" ".join(filter(None, (article.title, article.text))))}
     return keys
 
 
-def key_overlap(keys: set[str], story: StoryRow, idf: dict[str, float]) -> float:
-    """IDF-weighted Jaccard between an article's keys and the keys the story keeps coming back to."""
-    floor = max(1, int(story.size * CORE_SHARE))
-    core = {k for k, n in story.entity_keys.items() if n >= floor}
-    union = keys | core
-    if not union:
-        return 0.0
-    weight = lambda k: idf.get(k, idf.get("", 1.0))  # noqa: E731
-    shared = sum(weight(k) for k in keys & core)
-    jaccard = shared / sum(weight(k) for k in union)
-    # a large story gathers many names: Jaccard alone would push away an article that shares its core
-    contained = shared / sum(weight(k) for k in keys) if keys else 0.0
-    return (1 - CONTAINMENT_SHARE) * jaccard + CONTAINMENT_SHARE * contained
+def _main_keys(article: Article) -> set[str]:
+    """Who and where the article is mostly about: its most-mentioned surname and place ("main:" keys)."""
+    surnames = Counter(_surname(fold(m.text)) for m in article.mentions if m.label == "PERSON")
+    places = Counter(fold(m.text) for m in article.mentions if _KIND.get(m.label) == "place:")
+    out = set()
+    for kind, counts in (("person", surnames), ("place", places)):
+        counts.pop("", None)
+        if counts:
+            top = max(counts.values())
+            # ties: the name mentioned first, so the choice does not depend on hashing
+            first = next(n for n in counts if counts[n] == top)
+            out.add(f"main:{kind}:{first}")
+    return out
 
 
-def similarity(vector: np.ndarray, keys: set[str], story: StoryRow, idf: dict[str, float]) -> float:
-    text = float(vector @ story.centroid) if story.centroid.size == vector.size else 0.0
-    return TEXT_WEIGHT * text + KEY_WEIGHT * key_overlap(keys, story, idf)
+def _surname(name: str) -> str:
+    return name.rsplit(" ", 1)[-1] if name else ""
 
 
-def _idf(store: Store, keys: set[str], stories: list[StoryRow]) -> dict[str, float]:
+def _by_kind(keys: dict[str, int] | set[str]) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for k in keys:
+        kind = k.split(":", 1)[0]
+        out.setdefault(kind, {})[k] = keys[k] if isinstance(keys, dict) else 1
+    return out
+
+
+def features(vector: np.ndarray, keys: set[str], story: StoryRow, idf: dict[str, float]) -> np.ndarray:
+    """The article-story features the model weighs, in FEATURES order."""
+    size = max(story.size, 1)
+    unknown = idf.get("", 1.0)
+    weight = lambda k: idf.get(k, unknown)  # noqa: E731
+    mine_all, theirs_all = _by_kind(keys), _by_kind(story.entity_keys)
+    out: list[float] = [float(vector @ story.centroid) if story.centroid.size == vector.size else 0.0]
+    out.append(_word_cosine(mine_all.get("w", {}), theirs_all.get("w", {}), size, weight))
+    for kind in (*NAME_KINDS, "num"):
+        mine, theirs = set(mine_all.get(kind, {})), theirs_all.get(kind, {})
+        shared = mine & theirs.keys()
+        covered = sum(weight(k) for k in shared) / sum(weight(k) for k in mine) if mine else 0.0
+        clash = float(bool(mine) and bool(theirs) and not shared)
+        if kind == "num":
+            out += [*_date_features(mine_all, theirs_all, size), covered, clash]
+        else:
+            # how much of what the story keeps naming (weighted by how often) this article names too
+            total = sum(n * weight(k) for k, n in theirs.items())
+            core = sum(theirs[k] * weight(k) for k in shared) / total if total else 0.0
+            out += [covered, core, clash]
+    names = {k for kind, ks in mine_all.items() if kind != "w" for k in ks}
+    story_names = {k: n for kind, ks in theirs_all.items() if kind != "w" for k, n in ks.items()}
+    shared_all = names & story_names.keys()
+    out.append(max((weight(k) for k in shared_all), default=0.0) / unknown if unknown else 0.0)
+    union = sum(weight(k) for k in names | story_names.keys())
+    out.append(sum(weight(k) * min(1.0, story_names[k] / size * 2) for k in shared_all) / union if union else 0.0)
+    out += _main_features(mine_all, theirs_all, size)
+    return np.asarray(out, dtype=np.float64)
+
+
+def _main_features(mine_all: dict[str, dict[str, int]], theirs_all: dict[str, dict[str, int]],
+                   size: int) -> list[float]:
+    """Whether the article's main person and place are the story's, and the story's main ones the article's."""
+    mine_main, story_main = mine_all.get("main", {}), theirs_all.get("main", {})
+    out = []
+    for kind in ("person", "place"):
+        prefix = f"main:{kind}:"
+        article_names = {k.split(":", 1)[1] for k in mine_all.get(kind, {})}
+        story_names = {k.split(":", 1)[1] for k in theirs_all.get(kind, {})}
+        main = next((k[len(prefix):] for k in mine_main if k.startswith(prefix)), None)
+        out.append(1.0 if main is None else float(main in story_names))
+        told = {k[len(prefix):]: n for k, n in story_main.items() if k.startswith(prefix)}
+        out.append(sum(n for name, n in told.items() if name in article_names) / size if told else 1.0)
+    return out
+
+
+def _word_cosine(mine: dict[str, int], theirs: dict[str, int], size: int, weight: Callable[[str], float]) -> float:
+    """TF-IDF cosine of the article's words with the story's (each word weighted by its share of members)."""
+    a = {k: weight(k) for k in mine}
+    b = {k: n / size * weight(k) for k, n in theirs.items()}
+    norm = math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
+    return sum(v * b[k] for k, v in a.items() if k in b) / norm if norm else 0.0
+
+
+def _date_features(mine_all: dict[str, dict[str, int]], theirs_all: dict[str, dict[str, int]],
+                   size: int) -> list[float]:
+    mine = {k[5:] for k in mine_all.get("date", {})}
+    theirs = {k[5:] for k in theirs_all.get("date", {})}
+    days_a, days_b = _days(mine), _days(theirs)
+    shared = float(bool({v for v in mine if len(v) >= 10} & {v for v in theirs if len(v) >= 10}))
+    known = float(bool(days_a) and bool(days_b))
+    gap = min(abs(a - b) for a in days_a for b in days_b) if known else 0
+    years_a, years_b = {v[:4] for v in mine}, {v[:4] for v in theirs}
+    year_clash = float(bool(years_a) and bool(years_b) and not years_a & years_b)
+    latest = next(iter(mine_all.get("latest", {})), None)
+    story_latest = theirs_all.get("latest", {})
+    same = story_latest.get(latest, 0) / size if latest else 0.0
+    latest_known = float(latest is not None and bool(story_latest))
+    common = max(story_latest, key=lambda k: (story_latest[k], k)) if story_latest else None
+    latest_gap = math.log1p(abs(int(latest[7:]) - int(common[7:]))) / math.log(50) if latest and common else 0.0
+    return [shared, math.log1p(gap) / math.log(3650), known, year_clash, same, latest_gap, latest_known]
+
+
+def _days(values: set[str]) -> set[int]:
+    out = set()
+    for v in values:
+        try:
+            out.add(date.fromisoformat(v[:10]).toordinal())
+        except ValueError:
+            continue
+    return out
+
+
+def idf_for(store: Store, keys: set[str], stories: Sequence[StoryRow]) -> dict[str, float]:
+    """How rare each key is among stored articles; "" is the weight of a key no stored article has."""
     wanted = set(keys)
     for story in stories:
         wanted |= set(story.entity_keys)
-    total = store.count_articles()
-    frequencies = store.key_frequencies(wanted)
+    return idf_from(store.key_frequencies(wanted), store.count_articles(), wanted)
+
+
+def idf_from(frequencies: dict[str, int], total: int, wanted: set[str]) -> dict[str, float]:
     idf = {k: math.log((total + 1) / (frequencies.get(k, 0) + 0.5)) for k in wanted}
-    idf[""] = math.log((total + 1) / 0.5)  # a key no stored article has
+    idf[""] = math.log((total + 1) / 0.5)
     return idf
 
 
-def place(article: Article, vector: np.ndarray, store: Store, options: Options) -> Placement:
+def joined(story: StoryRow, vector: np.ndarray, keys: set[str], day: str | None) -> StoryRow:
+    """The story with one more article: centroid, key counts and publication dates updated."""
+    size = story.size + 1
+    centroid = normalise((story.centroid * story.size + vector) / size)
+    merged = Counter(story.entity_keys)
+    merged.update({k: 1 for k in keys})
+    first, last = _widen(story.first_date, story.last_date, day)
+    return StoryRow(id=story.id, title=story.title, size=size, first_date=first, last_date=last,
+                    centroid=centroid, entity_keys=dict(merged), updated_at="")
+
+
+def started(story_id: str, title: str, vector: np.ndarray, keys: set[str], day: str | None) -> StoryRow:
+    return StoryRow(id=story_id, title=title, size=1, first_date=day, last_date=day, centroid=vector,
+                    entity_keys={k: 1 for k in keys}, updated_at="")
+
+
+def shortlist(vector: np.ndarray, candidates: Sequence[StoryRow]) -> list[StoryRow]:
+    """The SHORTLIST candidates nearest the article's vector (ties by story id, so the choice is stable)."""
+    def near(story: StoryRow) -> float:
+        return float(vector @ story.centroid) if story.centroid.size == vector.size else -1.0
+    return sorted(candidates, key=lambda c: (-near(c), c.id))[:SHORTLIST]
+
+
+def threshold(options: Options, model: Scorer) -> float:
+    return model.threshold if options.story_threshold is None else float(options.story_threshold)
+
+
+def place(article: Article, vector: np.ndarray, store: Store, options: Options,
+          model: Scorer | None = None) -> Placement:
     """Put one stored article in a story, updating that story's centroid, names and dates."""
+    scorer: Scorer = model if model is not None else load_model()
     keys = story_keys(article)
     day = article.published[:10] if article.published else None
+    candidates = shortlist(vector, store.story_candidates(day, options.story_window_days))
+    idf = idf_for(store, keys, candidates)
     best: tuple[float, StoryRow] | None = None
-    candidates = store.story_candidates(day, options.story_window_days)
-    idf = _idf(store, keys, candidates)
     for story in candidates:
-        score = similarity(vector, keys, story, idf)
+        score = scorer.score(vector, keys, story, idf)
         if best is None or score > best[0]:
             best = (score, story)
-    if best is not None and best[0] >= options.story_threshold:
+    if best is not None and best[0] >= threshold(options, scorer):
         score, story = best
-        size = story.size + 1
-        centroid = normalise((story.centroid * story.size + vector) / size)
-        merged = Counter(story.entity_keys)
-        merged.update({k: 1 for k in keys})
-        first, last = _widen(story.first_date, story.last_date, day)
-        store.save_story(StoryRow(id=story.id, title=story.title, size=size, first_date=first, last_date=last,
-                                  centroid=centroid, entity_keys=dict(merged), updated_at=""))
+        store.save_story(joined(story, vector, keys, day))
         store.set_story(article.id, story.id)
         return Placement(story.id, score, new=False)
     story_id = store.new_story_id()
-    title = article.title or _first_sentence(article.text)
-    store.save_story(StoryRow(id=story_id, title=title, size=1, first_date=day, last_date=day, centroid=vector,
-                              entity_keys={k: 1 for k in keys}, updated_at=""))
+    title = article.title if is_headline(article.title) else _first_sentence(article.text)
+    store.save_story(started(story_id, title or "", vector, keys, day))
     store.set_story(article.id, story_id)
     return Placement(story_id, best[0] if best else 0.0, new=True)
+
+
+def placement_order(articles: Sequence[Article]) -> list[Article]:
+    """The order a batch is placed in, whatever order it came in: articles naming most first (they seed
+    stories with the most names to match), ties by content hash."""
+    def named(article: Article) -> int:
+        return sum(not k.startswith("w:") for k in story_keys(article))
+    return sorted(articles, key=lambda a: (-named(a), a.content_hash))
 
 
 def rebuild(story_id: str, store: Store) -> StoryRow | None:
@@ -120,33 +355,63 @@ def rebuild(story_id: str, store: Store) -> StoryRow | None:
     return row
 
 
-def consolidate(story_ids: list[str], store: Store, options: Options, small: int = 2) -> list[str]:
+def consolidate(story_ids: list[str], store: Store, options: Options, small: int = 2,
+                model: Scorer | None = None) -> list[str]:
     """After a batch: an article left alone in a tiny story moves to the story it now fits best.
 
     Early in a batch a story knows few of its names; by the end it knows them all, so the first
     placement of a stray article can be revisited. Returns the stories that still exist.
     """
     for story_id in list(story_ids):
-        try:
-            row = store.story(story_id)
-        except StoryNotFound:
-            continue
-        if row.size > small:
-            continue
-        for article in store.articles(store.story_article_ids(story_id)):
-            vector = store.article_vector(article.id)
-            keys = story_keys(article)
-            day = article.published[:10] if article.published else None
-            candidates = [c for c in store.story_candidates(day, options.story_window_days)
-                          if c.id != story_id and c.size > row.size]
-            idf = _idf(store, keys, candidates)
-            scored = [(similarity(vector, keys, c, idf), c.id) for c in candidates]
-            best_score, best_id = max(scored) if scored else (0.0, "")
-            if best_score >= options.story_threshold:
-                store.set_story(article.id, best_id)
-                rebuild(best_id, store)
-        rebuild(story_id, store)
+        consolidate_one(story_id, store, options, small, model)
     return [s for s in story_ids if _exists(store, s)]
+
+
+def consolidate_one(story_id: str, store: Store, options: Options, small: int = 2,
+                    model: Scorer | None = None) -> None:
+    """One story of consolidate(): its articles move if it is tiny and they now fit a larger story better."""
+    scorer: Scorer = model if model is not None else load_model()
+    try:
+        row = store.story(story_id)
+    except StoryNotFound:
+        return
+    if row.size > small:
+        _merge_whole(row, store, options, scorer)
+        return
+    for article in store.articles(store.story_article_ids(story_id)):
+        vector = store.article_vector(article.id)
+        keys = story_keys(article)
+        day = article.published[:10] if article.published else None
+        candidates = shortlist(vector, [c for c in store.story_candidates(day, options.story_window_days)
+                                        if c.id != story_id and c.size > row.size])
+        idf = idf_for(store, keys, candidates)
+        scored = [(scorer.score(vector, keys, c, idf), c.id) for c in candidates]
+        best_score, best_id = max(scored) if scored else (0.0, "")
+        if best_score >= threshold(options, scorer):
+            store.set_story(article.id, best_id)
+            rebuild(best_id, store)
+    rebuild(story_id, store)
+
+
+def _merge_whole(row: StoryRow, store: Store, options: Options, scorer: Scorer) -> None:
+    """A larger story joins another at least as large when its articles, on average, belong there."""
+    members = store.articles(store.story_article_ids(row.id))
+    day = row.last_date
+    candidates = shortlist(row.centroid, [c for c in store.story_candidates(day, options.story_window_days)
+                                          if c.id != row.id and c.size >= row.size])
+    if not candidates:
+        return
+    keys = {a.id: story_keys(a) for a in members}
+    idf = idf_for(store, set().union(*keys.values()), candidates)
+    vectors = {a.id: store.article_vector(a.id) for a in members}
+    scored = [(float(np.mean([scorer.score(vectors[a.id], keys[a.id], c, idf) for a in members])), c.id)
+              for c in candidates]
+    best_score, best_id = max(scored)
+    if best_score >= threshold(options, scorer):
+        for article in members:
+            store.set_story(article.id, best_id)
+        rebuild(best_id, store)
+        rebuild(row.id, store)
 
 
 def _exists(store: Store, story_id: str) -> bool:
@@ -166,3 +431,4 @@ def _widen(first: str | None, last: str | None, day: str | None) -> tuple[str | 
 def _first_sentence(text: str, limit: int = 90) -> str:
     sentence = text.split("\n", 1)[0].split(". ", 1)[0].strip()
     return sentence if len(sentence) <= limit else sentence[:limit].rsplit(" ", 1)[0] + "…"
+

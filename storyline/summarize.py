@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
+from .analyze.dates import calendar_point, week_of
 from .analyze.lexicon import NUMBER_WORDS
 from .model import Article, Claim, Event, SummarySentence
 
 _NUMBERS = {w for w in NUMBER_WORDS if w.isalpha()}
-_PRECISION = {10: 3, 8: 2, 7: 1, 4: 0}  # length of a TIMEX value -> how specific it is (day, week, month, year)
 
 
 def as_sentence(text: str) -> str:
@@ -135,13 +136,20 @@ def _number(value: float) -> str:
 
 @dataclass
 class _Draft:
-    date: str
+    date: str  # a calendar date (YYYY-MM-DD, YYYY-MM, YYYY) or, to merge only, an ISO week (YYYY-Www)
+    precision: str  # day, month, year; week for a draft that can only merge into a dated one
     text: str
+    dated_by: str
     articles: list[str] = field(default_factory=list)
 
 
+_RANK = {"day": 3, "week": 2, "month": 1, "year": 0}
+
+
 def timeline(articles: Sequence[Article], claims: Sequence[Claim]) -> list[Event]:
-    """Dated happenings: the claim a date sits in, merged across articles through its claim group."""
+    """Dated happenings: the claim a calendar date sits in, merged across articles through its claim group.
+    Only points in time count: durations, sets, decades, centuries and references ("now") date nothing, and a
+    week ("last week") only adds its articles to a dated event of the same claim inside that week."""
     group_of: dict[tuple[str, str], Claim] = {}
     for claim in claims:
         for article_id, sentence in claim.sources:
@@ -152,16 +160,30 @@ def timeline(articles: Sequence[Article], claims: Sequence[Claim]) -> list[Event
             found = group_of.get((article.id, claim_mention.text))
             if found is None:
                 continue
-            values = [d.value for d in article.dates
-                      if d.value and d.type in ("DATE", "TIME") and claim_mention.start <= d.start < claim_mention.end
-                      and d.value[:1].isdigit()]
-            for value in values:
+            for mention in article.dates:
+                if mention.type not in ("DATE", "TIME") or not claim_mention.start <= mention.start < claim_mention.end:
+                    continue
+                if _style_or_age(article.text, mention.end):
+                    continue
+                point = calendar_point(mention.value)
+                week = week_of(mention.value) if point is None else None
+                if point is None and week is None:
+                    continue
+                day, precision = point if point else (f"{week[0]:04d}-W{week[1]:02d}", "week")  # type: ignore[index]
                 # the sentence that gives this date, not the group's representative from another article
-                draft = drafts.setdefault((found.id, value[:10]), _Draft(value[:10], claim_mention.text))
+                draft = drafts.setdefault((found.id, day), _Draft(day, precision, claim_mention.text, mention.text))
                 if article.id not in draft.articles:
                     draft.articles.append(article.id)
     merged = _merge_compatible(drafts)
     return sorted(merged, key=lambda e: (e.date, e.text))
+
+
+def _style_or_age(text: str, end: int) -> bool:
+    """ "1950s-style", "a 2019-era law", "the 1990-vintage car": the expression describes a thing, it dates no event."""
+    return bool(_STYLE.match(text, end))
+
+
+_STYLE = re.compile(r"-(?:style|era|vintage|type|model|inspired|like|themed|old|long|year)\b", re.I)
 
 
 def _merge_compatible(drafts: dict[tuple[str, str], _Draft]) -> list[Event]:
@@ -171,7 +193,7 @@ def _merge_compatible(drafts: dict[tuple[str, str], _Draft]) -> list[Event]:
         by_claim.setdefault(claim_id, []).append(draft)
     out: list[Event] = []
     for group in by_claim.values():
-        group.sort(key=lambda d: -_PRECISION.get(len(d.date), 0))
+        group.sort(key=lambda d: -_RANK.get(d.precision, 0))
         kept: list[_Draft] = []
         for draft in group:
             target = next((k for k in kept if _within(draft.date, k.date)), None)
@@ -179,18 +201,24 @@ def _merge_compatible(drafts: dict[tuple[str, str], _Draft]) -> list[Event]:
                 kept.append(draft)
             else:
                 target.articles.extend(a for a in draft.articles if a not in target.articles)
-        out.extend(Event(date=d.date, text=d.text, article_ids=tuple(d.articles)) for d in kept)
+        out.extend(Event(date=d.date, text=d.text, article_ids=tuple(d.articles), precision=d.precision,
+                         dated_by=d.dated_by) for d in kept if d.precision != "week")
     return out
 
 
 def _within(vague: str, precise: str) -> bool:
-    """Does the less precise value contain the precise one (a week, month or year around a day)?"""
+    """Does the less precise value contain the precise one (a week, month or year around a day)? Total: any value
+    that is not a calendar date or a week contains nothing."""
     if vague == precise:
         return True
-    if "-W" in vague and len(precise) == 10:
-        from datetime import date
-
-        year, week = vague.split("-W")
-        iso = date.fromisoformat(precise).isocalendar()
-        return iso[0] == int(year) and iso[1] == int(week[:2])
-    return precise.startswith(vague)
+    week = week_of(vague)
+    if week is not None:
+        point = calendar_point(precise)
+        if point is None or point[1] != "day":
+            return False
+        iso = date.fromisoformat(point[0]).isocalendar()
+        return (iso[0], iso[1]) == week
+    outer, inner = calendar_point(vague), calendar_point(precise)
+    if outer is None or inner is None or _RANK[outer[1]] >= _RANK[inner[1]]:
+        return False
+    return inner[0].startswith(outer[0])

@@ -38,3 +38,7 @@ def paris_analysis():
 
     files = sorted(str(p) for p in PARIS.glob("0*.txt"))
     return storyline.analyze(files)
+
+
+# A throwaway PostgreSQL server (session) and db_url, parametrised over SQLite and PostgreSQL.
+from tests.postgres import db_url, pg_url, postgres_server  # noqa: E402,F401

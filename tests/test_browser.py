@@ -31,6 +31,9 @@ def page():
         dialogs: list[str] = []
         tab.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         tab.dialogs = dialogs
+        console: list[str] = []  # a CSP violation shows here: every script and style must come from /static
+        tab.on("console", lambda m: console.append(m.text))
+        tab.console = console
         yield tab
         browser.close()
 
@@ -79,3 +82,4 @@ def test_list_filter_story_article_and_add(page, server):  # noqa: F811
     page.goto(server + "/?q=bell")
     assert "Historic bell" in page.locator("#stories").inner_text()
     assert page.dialogs == []  # no script from article text ever ran
+    assert not [m for m in page.console if "Content Security Policy" in m], page.console

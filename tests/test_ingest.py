@@ -45,6 +45,9 @@ def test_binary_file(tmp_path):
     f = tmp_path / "image.txt"
     f.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
     _, skipped = read(f)
+    assert skipped[0].code == "SL113" and "PNG" in skipped[0].reason  # known by its first bytes
+    f.write_bytes(b"\x00\x01garbage" + bytes(range(256)))
+    _, skipped = read(f)
     assert skipped[0].code == "SL103"
 
 
@@ -211,9 +214,12 @@ def server():
     httpd.shutdown()
 
 
+LOCAL = OPTS.with_(fetch_allow="127.0.0.1")  # the test server is on loopback, which is refused by default
+
+
 def test_url_fetch_redirect_and_user_agent(server):
     base = f"http://127.0.0.1:{server.server_address[1]}"
-    docs, skipped = read_inputs([base + "/moved", base + "/missing"], OPTS)
+    docs, skipped = read_inputs([base + "/moved", base + "/missing"], LOCAL)
     assert len(docs) == 1 and "regatta" in docs[0].text and docs[0].url.endswith("/article")
     assert skipped[0].code == "SL108" and "404" in skipped[0].reason
     assert server.user_agents[0].startswith("storyline/")
@@ -221,7 +227,7 @@ def test_url_fetch_redirect_and_user_agent(server):
 
 def test_url_size_cap(server):
     base = f"http://127.0.0.1:{server.server_address[1]}"
-    _, skipped = read_inputs([base + "/big"], OPTS.with_(fetch_max_bytes=1000))
+    _, skipped = read_inputs([base + "/big"], LOCAL.with_(fetch_max_bytes=1000))
     assert skipped[0].code == "SL108" and "larger than" in skipped[0].reason
 
 
@@ -229,5 +235,5 @@ def test_url_that_does_not_answer():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    _, skipped = read_inputs([f"http://127.0.0.1:{port}/x"], OPTS.with_(fetch_timeout=2.0))
+    _, skipped = read_inputs([f"http://127.0.0.1:{port}/x"], LOCAL.with_(fetch_timeout=2.0))
     assert skipped[0].code == "SL108" and "no answer" in skipped[0].reason

@@ -80,7 +80,7 @@ def test_one_error_shape_everywhere(server):
         ("get", "/api/articles/nope", {}, 404),
         ("get", "/api/jobs/nope", {}, 404),
         ("get", "/api/nothing-here", {}, 404),
-        ("post", "/api/articles", {"content": b"{not json"}, 400),
+        ("post", "/api/articles", {"content": b"{not json", "headers": {"content-type": "application/json"}}, 400),
         ("post", "/api/upload", {"data": {}}, 400),
         ("post", "/api/upload", {"files": {"files": ("big.txt", b"x" * 300_000)}}, 413),
     ]:
@@ -120,3 +120,18 @@ def test_upload_names_cannot_escape(server):
     state = wait_job(server, job)
     article = httpx.get(f"{server}/api/articles/{state['added'][0]}").json()["article"]
     assert article["path"] == "upload/evil.txt"
+
+
+def test_jobs_outlive_a_restart(tmp_path):
+    """Ingest jobs are kept in the store: a restarted server still answers for a finished job."""
+    from .test_security import running
+
+    db = str(tmp_path / "jobs.db")
+    text = "The lighthouse on Garra Point was relit on Saturday after a year of repairs, the harbour trust said."
+    with running(["serve", "--db", db]) as base:
+        job = httpx.post(base + "/api/upload", data={"text": text}).json()["job"]
+        first = wait_job(base, job)
+    with running(["serve", "--db", db]) as base:
+        again = httpx.get(f"{base}/api/jobs/{job}").json()
+        assert again["state"] == "done" and again["added"] == first["added"] and len(first["added"]) == 1
+        assert httpx.get(f"{base}/jobs/{job}").status_code == 200

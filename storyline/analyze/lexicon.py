@@ -28,7 +28,18 @@ DURATION_UNITS = {
     "hour": ("H", True), "minute": ("M", True), "second": ("S", True), "weekend": ("WE", False),
 }
 SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
-PARTS_OF_DAY = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "tonight": "NI"}
+PARTS_OF_DAY = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "tonight": "NI", "midday": "MI",
+                "overnight": "NI"}
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
+TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7, "eighties": 8,
+                "nineties": 9}
+# Holidays with a fixed day (month, day), or the n-th weekday of a month (month, weekday, n; n = -1 is the last)
+FIXED_HOLIDAYS = {"christmas": (12, 25), "christmas day": (12, 25), "christmas eve": (12, 24),
+                  "new year's day": (1, 1), "new year's eve": (12, 31), "independence day": (7, 4),
+                  "the fourth of july": (7, 4), "halloween": (10, 31), "valentine's day": (2, 14)}
+WEEKDAY_HOLIDAYS = {"thanksgiving": (11, 3, 4), "thanksgiving day": (11, 3, 4), "labor day": (9, 0, 1),
+                    "memorial day": (5, 0, -1)}
 
 # Verbs and phrases that introduce what someone said; the analyser lemmatises before lookup.
 SPEECH_VERBS = frozenset("""
@@ -36,6 +47,7 @@ say tell add note write warn declare stress insist state claim argue explain ann
 urge caution acknowledge admit assert confirm deny reply respond answer ask suggest promise pledge
 vow threaten recall remark comment observe report reveal conclude concede contend maintain reiterate
 underline highlight mention complain accuse predict estimate charge propose recommend
+tweet demand joke quip exclaim shout yell testify retort boast lament counter recount continue agree
 """.split())
 ACCORDING_TO = ("according to",)
 
@@ -71,6 +83,28 @@ MALE_FIRST_NAMES = frozenset("""
 donald vladimir volodymyr emmanuel keir olaf mark marco sergey sergei pete keith jd radoslaw alexander
 antonio jean pedro dick jose peter mike steve viktor joe john james robert michael david richard thomas
 paul daniel martin boris xi wang narendra recep
+""".split())
+# The most common given names of the US and UK and their usual short forms: gender for pronoun resolution.
+FEMALE_FIRST_NAMES = FEMALE_FIRST_NAMES | frozenset("""
+patricia jennifer linda elizabeth barbara jessica sarah karen nancy betty margaret sandra ashley kimberly
+emily donna michelle carol amanda dorothy melissa deborah stephanie rebecca sharon laura cynthia kathleen
+amy angela shirley brenda pamela nicole samantha katherine christine debra rachel carolyn janet catherine
+heather diane julie olivia joyce virginia victoria kelly lauren christina joan evelyn judith megan andrea
+cheryl hannah jacqueline martha gloria teresa ann sara madison frances kathryn janice abigail alice judy
+sophia grace denise amber doris marilyn danielle beverly isabella diana natalie brittany charlotte marie
+kayla alexis lori jane louise rose lucy sophie chloe amelia jessie valerie wendy tina rita irene
+liz beth sue kate katie kathy jenny becky debbie peggy cindy patty meg maggie annie abby jackie
+""".split())
+MALE_FIRST_NAMES = MALE_FIRST_NAMES | frozenset("""
+james john robert michael william david richard joseph thomas charles christopher daniel matthew anthony
+steven paul andrew joshua kenneth kevin brian george timothy ronald edward jason jeffrey ryan jacob gary
+nicholas eric jonathan stephen larry justin scott brandon benjamin samuel gregory frank patrick raymond
+jack dennis jerry tyler aaron adam nathan henry douglas zachary kyle ethan walter noah jeremy christian
+roger terry gerald harold sean austin carl arthur lawrence dylan jesse bryan billy bruce gabriel logan
+albert willie alan juan wayne elijah randy roy vincent ralph eugene russell bobby mason philip louis
+harry oliver charlie edward hugh ian neil graham simon
+bill bob jim jimmy tom ted dan danny ben tim dave rick ron ken greg jeff andy tony nick matt chuck
+hank fred
 """.split())
 # Plural or vague subjects that name no identifiable speaker ("analysts said").
 VAGUE_SPEAKERS = frozenset("""

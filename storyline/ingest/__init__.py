@@ -58,22 +58,27 @@ def read_inputs(
         if isinstance(item, InputError):
             skipped.append(skipped_from(item))
             continue
-        try:
-            if item == "-":
-                data = (stdin.read() if stdin is not None else b"")
-                docs, errors = read_bytes_input("-", data, None, options)
-            elif is_url(item):
-                docs, errors = fetch_url(item, options)
-            else:
-                docs, errors = read_file(item, options)
-        except InputError as error:
-            skipped.append(skipped_from(error))
-            continue
+        docs, errors = read_item(item, options, stdin)
         documents.extend(docs)
-        skipped.extend(skipped_from(e) for e in errors)
+        skipped.extend(errors)
     for s in skipped:
         log.warning("ingest: skipped %s", s)
     return documents, skipped
 
 
-__all__ = ["read_inputs", "expand", "skipped_from"]
+def read_item(item: str, options: Options, stdin: BinaryIO | None = None) -> tuple[list[RawDocument], list[Skipped]]:
+    """One expanded input (a file, a URL or "-"): its documents and what was skipped in it."""
+    try:
+        if item == "-":
+            data = (stdin.read() if stdin is not None else b"")
+            docs, errors = read_bytes_input("-", data, None, options)
+        elif is_url(item):
+            docs, errors = fetch_url(item, options)
+        else:
+            docs, errors = read_file(item, options)
+    except InputError as error:
+        return [], [skipped_from(error)]
+    return list(docs), [skipped_from(e) for e in errors]
+
+
+__all__ = ["read_inputs", "read_item", "expand", "skipped_from"]

@@ -7,7 +7,7 @@ import re
 import zlib
 from pathlib import Path
 
-from ..errors import BinaryInput, EmptyInput, InputError, NotUtf8, TooLarge
+from ..errors import BinaryInput, EmptyInput, InputError, NotUtf8, TooLarge, UnsupportedFormat
 from ..model import RawDocument
 from ..settings import Options
 from . import feeds, html, records
@@ -17,6 +17,24 @@ HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSON_SUFFIXES = {".json"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 FEED_SUFFIXES = {".xml", ".rss", ".atom"}
+
+# Formats recognised by their first bytes, whatever the file is called: refused with a clear reason
+# instead of being read as text (a PDF is mostly ASCII and passes the control-character test).
+MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (or an office document: docx, odt, epub)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Microsoft Office document"),
+    (b"{\\rtf", "an RTF document"),
+    (b"%!PS", "a PostScript document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\x7fELF", "a program"),
+    (b"7z\xbc\xaf", "a 7-Zip archive"),
+    (b"Rar!", "a RAR archive"),
+    (b"BZh", "a bzip2 archive"),
+    (b"\xfd7zXZ", "an xz archive"),
+)
 
 _CHARSET_DECL = re.compile(rb"""(?:charset|encoding)\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
 
@@ -31,12 +49,15 @@ def read_file(path: str, options: Options) -> Result:
     if size > options.max_file_bytes:
         raise TooLarge(path, f"file is {size:,} bytes, more than the limit of {options.max_file_bytes:,} "
                              "(setting max_file_bytes)")
-    data = file.read_bytes()
-    name = file.name
+    return read_named_bytes(path, file.name, file.read_bytes(), options)
+
+
+def read_named_bytes(path: str, name: str, data: bytes, options: Options) -> Result:
+    """Bytes whose file name says their kind (a file, an upload); `.gz` is decompressed first."""
     if name.lower().endswith(".gz"):
         data = gunzip(path, data, options.max_file_bytes)
         name = name[:-3]
-    return read_bytes_input(path, data, Path(name).suffix.lower(), options)
+    return read_bytes_input(path, data, Path(name).suffix.lower() or None, options)
 
 
 def gunzip(path: str, data: bytes, limit: int) -> bytes:
@@ -54,10 +75,16 @@ def gunzip(path: str, data: bytes, limit: int) -> bytes:
 def read_bytes_input(path: str, data: bytes, suffix: str | None, options: Options,
                      url: str | None = None, declared_charset: str | None = None) -> Result:
     """Read one input's bytes as the suffix says, or as sniffed when it says nothing."""
+    if data[:2] == b"\x1f\x8b":  # gzip whatever the name (stdin, a URL's body, a .gz already stripped)
+        data = gunzip(path, data, options.max_file_bytes)
+        suffix = None if suffix == ".gz" else suffix
     if not data.strip():
         raise EmptyInput(path, "input is empty")
     if len(data) > options.max_file_bytes:
         raise TooLarge(path, f"input is {len(data):,} bytes, more than the limit of {options.max_file_bytes:,}")
+    known = format_of(data)
+    if known:
+        raise UnsupportedFormat(path, f"{known}, not text, HTML, JSON or a feed (extract its text first)")
     if looks_binary(data):
         raise BinaryInput(path, "binary data, not text, HTML, JSON or a feed")
     kind = kind_for(suffix, data)
@@ -67,9 +94,9 @@ def read_bytes_input(path: str, data: bytes, suffix: str | None, options: Option
     if kind == "feed":
         return feeds.read_feed(path, text)
     if kind == "json":
-        return records.read_json(path, text)
+        return records.read_json(path, text, options.max_json_depth)
     if kind == "jsonl":
-        return records.read_jsonl(path, text)
+        return records.read_jsonl(path, text, options.max_json_depth)
     return [RawDocument(path=path, text=text, url=url)], []
 
 
@@ -101,6 +128,12 @@ def sniff(data: bytes) -> str:
             return "jsonl"
         return "json"
     return "text"
+
+
+def format_of(data: bytes) -> str | None:
+    """The name of a non-text format the data starts with (a BOM or leading blank lines allowed), if any."""
+    head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return next((name for magic, name in MAGIC if head.startswith(magic)), None)
 
 
 def looks_binary(data: bytes) -> bool:

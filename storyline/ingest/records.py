@@ -6,19 +6,46 @@ import json
 import re
 from typing import Any
 
-from ..errors import BadRecord, InputError
+from ..errors import BadRecord, InputError, TooDeep
 from ..model import RawDocument
 from .html import read_html
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
+# A bracket outside a string, or a whole string (skipped in one step, brackets inside it included).
+_JSON_TOKEN = re.compile(r'[\[\]{}]|"[^"\\]*(?:\\.[^"\\]*)*"')
 _STRING_FIELDS = ("id", "url", "title", "outlet", "author", "published", "language", "text", "html")
 
 Result = tuple[list[RawDocument], list[InputError]]
 
 
-def read_json(path: str, text: str) -> Result:
+def json_depth(text: str) -> int:
+    """How deeply the JSON text nests, found without parsing it (so without recursion)."""
+    depth = deepest = 0
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token in "]}":
+            depth -= 1
+    return deepest
+
+
+def loads(path: str, text: str, max_depth: int, line: int | None = None) -> Any:
+    """json.loads with a nesting limit: a deep document is a skipped input, never a RecursionError."""
+    deepest = json_depth(text) if text.count("[") + text.count("{") > max_depth else 0
+    if deepest > max_depth:
+        raise TooDeep(path, f"JSON nested {deepest:,} deep, more than the limit of {max_depth} "
+                            "(setting max_json_depth)", line=line)
     try:
-        data = json.loads(text)
+        return json.loads(text)
+    except RecursionError as exc:  # the limit is set above what the parser handles
+        raise TooDeep(path, "JSON nested too deeply to read (setting max_json_depth)", line=line) from exc
+
+
+def read_json(path: str, text: str, max_depth: int = 64) -> Result:
+    try:
+        data = loads(path, text, max_depth)
     except json.JSONDecodeError as exc:
         raise BadRecord(path, f"invalid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from exc
     items = data if isinstance(data, list) else [data]
@@ -35,16 +62,19 @@ def read_json(path: str, text: str) -> Result:
     return docs, errors
 
 
-def read_jsonl(path: str, text: str) -> Result:
+def read_jsonl(path: str, text: str, max_depth: int = 64) -> Result:
     docs: list[RawDocument] = []
     errors: list[InputError] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            item = json.loads(line)
+            item = loads(path, line, max_depth, line=number)
         except json.JSONDecodeError as exc:
             errors.append(BadRecord(path, f"invalid JSON ({exc.msg} at column {exc.colno})", line=number))
+            continue
+        except TooDeep as error:
+            errors.append(error)
             continue
         try:
             docs.append(record(path, item, number))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json as jsonlib
 from typing import Any
 
-from ..model import Analysis, Article, Story
+from ..model import Analysis, Article, Story, StoryChange
 
 
 def article_dict(article: Article) -> dict[str, Any]:
@@ -35,14 +35,23 @@ def story_dict(story: Story) -> dict[str, Any]:
                      for e in story.entities],
         "quotes": [{"text": q.text, "speaker": q.speaker, "entity_id": q.entity_id, "article_id": q.article_id,
                     "direct": q.direct, "group": q.group} for q in story.quotes],
-        "events": [{"date": e.date, "text": e.text, "article_ids": list(e.article_ids)} for e in story.events],
+        "events": [{"date": e.date, "text": e.text, "article_ids": list(e.article_ids), "precision": e.precision,
+                    "dated_by": e.dated_by} for e in story.events],
         "claims": [{"id": c.id, "text": c.text, "status": c.status, "article_ids": list(c.article_ids),
                     "conflicts_with": list(c.conflicts_with), "origins": list(c.origins), "reason": c.reason,
                     "stance": c.stance, "reported_by": list(c.reported_by),
                     "sources": [{"article_id": a, "text": t} for a, t in c.sources]}
                    for c in story.claims],
         "summary": [{"text": s.text, "article_ids": list(s.article_ids)} for s in story.summary],
+        "changes": [change_dict(c) for c in story.changes],
     }
+
+
+def change_dict(change: StoryChange) -> dict[str, Any]:
+    return {"version": change.version, "at": change.at, "kind": change.kind, "text": change.text,
+            "claim_id": change.claim_id, "claim": change.claim, "before": change.before, "after": change.after,
+            "outlets": list(change.outlets), "article_ids": list(change.article_ids),
+            "earlier_outlets": list(change.earlier_outlets)}
 
 
 def to_dict(analysis: Analysis) -> dict[str, Any]:

@@ -80,3 +80,6 @@ def render(analysis: Analysis) -> str:
         lines += [f"- `{_md(s.path)}`{':' + str(s.line) if s.line else ''} [{s.code}] {_md(s.reason)}"
                   for s in analysis.skipped]
     return "\n".join(lines) + "\n"
+
+
+escape = _md  # for other reports that put article text into Markdown

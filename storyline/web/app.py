@@ -2,32 +2,48 @@
 
 from __future__ import annotations
 
+import hmac
+import importlib.resources
 import logging
 import re
+import secrets
 import threading
 import uuid
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
-from fastapi import FastAPI, Form, Request, UploadFile
+from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
+from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.base import BaseHTTPMiddleware
 
 from .. import api
-from ..errors import BadRecord, InputError, StorylineError, StoryNotFound, TooLarge
+from ..errors import (
+    BadRecord,
+    CrossSite,
+    InputError,
+    StoryFailed,
+    StorylineError,
+    StoryNotFound,
+    TooLarge,
+    UnsafeServe,
+    WrongMediaType,
+)
 from ..ingest import skipped_from
-from ..ingest.files import read_bytes_input
-from ..ingest.records import record
+from ..ingest.files import read_named_bytes
+from ..ingest.records import loads, record
 from ..model import Analysis, Article, RawDocument, Skipped
 from ..pipeline import Pipeline
 from ..report.json import article_dict, story_dict
 from ..report.views import story_view
 from ..settings import Options, load_options
 from ..store import Store
+from . import follow
+from .guard import Guard, error_body, host_names, is_loopback
 
 log = logging.getLogger(__name__)
 _SAFE_NAME = re.compile(r"[^\w.\-]+")
@@ -39,11 +55,6 @@ class ApiError(Exception):
     def __init__(self, status: int, code: str, message: str) -> None:
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
-
-
-def error_body(status: int, code: str, message: str) -> dict[str, Any]:
-    """The one JSON error shape of the whole API."""
-    return {"error": {"status": status, "code": code, "message": message}}
 
 
 @dataclass
@@ -66,49 +77,70 @@ def safe_name(filename: str | None) -> str:
     return _SAFE_NAME.sub("_", base).strip("._") or "upload"
 
 
-class _BodyLimit(BaseHTTPMiddleware):
-    """Refuse a request whose declared body exceeds the cap before reading it."""
+# Files served under /static: (package, resource, media type). The report's stylesheet is shared.
+STATIC = {
+    "style.css": ("storyline.report", "templates/style.css", "text/css"),
+    "web.css": ("storyline.web", "static/web.css", "text/css"),
+    "job.js": ("storyline.web", "static/job.js", "text/javascript"),
+    "docs.js": ("storyline.web", "static/docs.js", "text/javascript"),
+}
+UPLOAD_SCHEMA = {"requestBody": {"content": {"multipart/form-data": {"schema": {
+    "type": "object", "properties": {
+        "files": {"type": "array", "items": {"type": "string", "format": "binary"}},
+        "text": {"type": "string"}, "title": {"type": "string"}, "outlet": {"type": "string"},
+        "urls": {"type": "string", "description": "http(s) URLs, one a line"}}}}}}}
+ARTICLES_SCHEMA = {"requestBody": {"required": True, "content": {"application/json": {"schema": {
+    "oneOf": [{"type": "object"}, {"type": "array", "items": {"type": "object"}}],
+    "description": "article objects of the input contract v1"}}}}}
 
-    def __init__(self, app: Any, limit: int) -> None:
-        super().__init__(app)
-        self.limit = limit
 
-    async def dispatch(self, request: Request, call_next: Any) -> Response:
-        length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > self.limit:
-            return JSONResponse(error_body(413, "SL105", f"request body over {self.limit:,} bytes"), status_code=413)
-        return await call_next(request)
-
-
-def create_app(db: str, options: Options | None = None) -> FastAPI:
+def create_app(db: str, options: Options | None = None, host: str = "127.0.0.1",
+               watch: str | None = None) -> FastAPI:
+    """The app for a store; `host` is the address it will be bound to (it answers to that name);
+    `watch` a sources file to poll in the background (storyline serve --watch)."""
     options = options or load_options()
-    Store.open(db).close()  # create and migrate once, before any request
-    app = FastAPI(title="storyline", version="1", description="Stories, claims and their corroboration, over a store.")
-    app.add_middleware(_BodyLimit, limit=options.max_upload_bytes)
+    store = Store.open(db)  # create and migrate once, before any request
+    try:
+        store.fail_unfinished_jobs()  # a job the last server left running will never finish now
+    finally:
+        store.close()
+    app = FastAPI(title="storyline", version="1", docs_url=None, redoc_url=None,
+                  description="Stories, claims and their corroboration, over a store. Errors are "
+                              '{"error": {"status", "code", "message"}}.')
+    app.add_middleware(Guard, hosts=host_names(host, options.allowed_hosts), token=options.token,
+                       max_body=options.max_upload_bytes)
     templates = Environment(
         loader=ChoiceLoader([PackageLoader("storyline.web", "templates"), PackageLoader("storyline.report", "templates")]),
         autoescape=select_autoescape(default=True, default_for_string=True))
     jobs: dict[str, Job] = {}
     lock = threading.Lock()  # one ingest at a time: SQLite has one writer
+    csrf = secrets.token_urlsafe(32)  # in every form this process renders; a cross-site page cannot read it
+    # the database's location is nobody's business but the server's
+    hidden = sorted({db, str(Path(db).resolve())} - {":memory:"}, key=len, reverse=True) if db else []
+
+    def scrub(message: str) -> str:
+        for needle in hidden:
+            message = message.replace(needle, "the store")
+        return message
 
     def page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
         return HTMLResponse(templates.get_template(name).render(**context), status_code=status)
 
     def wants_json(request: Request) -> bool:
-        return request.url.path.startswith("/api/")
+        return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
+
+    def error(request: Request, status: int, code: str, message: str) -> Response:
+        if wants_json(request):
+            return JSONResponse(error_body(status, code, message), status_code=status)
+        return page("error.html.j2", status=status, status_code=status, message=f"[{code}] {message}")
 
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> Response:
-        if wants_json(request):
-            return JSONResponse(error_body(exc.status, exc.code, exc.message), status_code=exc.status)
-        return page("error.html.j2", status=exc.status, status_code=exc.status, message=exc.message)
+        return error(request, exc.status, exc.code, scrub(exc.message))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        code = f"HTTP{exc.status_code}"
-        if wants_json(request):
-            return JSONResponse(error_body(exc.status_code, code, str(exc.detail)), status_code=exc.status_code)
-        return page("error.html.j2", status=exc.status_code, status_code=exc.status_code, message=str(exc.detail))
+        return error(request, exc.status_code, f"HTTP{exc.status_code}", str(exc.detail))
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
@@ -118,10 +150,8 @@ def create_app(db: str, options: Options | None = None) -> FastAPI:
 
     @app.exception_handler(StorylineError)
     async def _storyline_error(request: Request, exc: StorylineError) -> Response:
-        status = 404 if isinstance(exc, StoryNotFound) else 400
-        if wants_json(request):
-            return JSONResponse(error_body(status, exc.code, exc.message), status_code=status)
-        return page("error.html.j2", status=status, status_code=status, message=str(exc))
+        status = 404 if isinstance(exc, StoryNotFound) else 500 if isinstance(exc, StoryFailed) else 400
+        return error(request, status, exc.code, scrub(exc.message))
 
     # --- data access ------------------------------------------------------------------------
 
@@ -134,7 +164,11 @@ def create_app(db: str, options: Options | None = None) -> FastAPI:
             store.close()
 
     def build_story(story_id: str) -> Analysis:
-        return api.show(story_id, db=db, options=options)
+        analysis = api.show(story_id, db=db, options=options)
+        if not analysis.stories:  # its build failed: the pipeline logged why and reported it as skipped
+            reason = analysis.skipped[-1].reason if analysis.skipped else f"building story {story_id} failed"
+            raise StoryFailed(reason)
+        return analysis
 
     def load_article(article_id: str) -> tuple[Article, str | None]:
         store = Store.open(db)
@@ -153,6 +187,14 @@ def create_app(db: str, options: Options | None = None) -> FastAPI:
         finally:
             store.close()
 
+    # following, exports, feeds and the watch loop (storyline serve --watch SOURCES) live in follow.py;
+    # included before the pages so /stories/{id}/claims.csv is not read as a story id with a slash
+    watcher = follow.WatchThread(watch, db, options, lock) if watch else None
+    app.include_router(follow.router(db, options, templates, watcher, build_story))
+    if watcher is not None:
+        app.router.on_startup.append(watcher.start)
+        app.router.on_shutdown.append(watcher.stop.set)
+
     # --- pages ------------------------------------------------------------------------------
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -162,12 +204,14 @@ def create_app(db: str, options: Options | None = None) -> FastAPI:
         return page("list.html.j2", stories=rows, q=q, date_from=date_from, date_to=date_to, outlet=outlet,
                     person=person, **filters())
 
-    @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
-    def story_page(story_id: str) -> HTMLResponse:
+    # ids may hold "/" (they come from the input's "id" field): the path converter keeps them whole
+    @app.get("/stories/{story_id:path}", response_class=HTMLResponse, include_in_schema=False)
+    def story_page(story_id: str, since: str = "") -> HTMLResponse:
         analysis = build_story(story_id)
-        return page("story_page.html.j2", analysis=analysis, v=story_view(analysis, analysis.stories[0]))
+        return page("story_page.html.j2", analysis=analysis, v=story_view(analysis, analysis.stories[0]),
+                    h=follow.history_context(analysis.stories[0], since))
 
-    @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    @app.get("/articles/{article_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(article_id: str) -> HTMLResponse:
         article, story_id = load_article(article_id)
         statuses: dict[str, tuple[str, str]] = {}
@@ -182,17 +226,31 @@ def create_app(db: str, options: Options | None = None) -> FastAPI:
 
     @app.get("/add", response_class=HTMLResponse, include_in_schema=False)
     def add_page() -> HTMLResponse:
-        return page("add.html.j2", limit=options.max_upload_bytes)
+        return page("add.html.j2", limit=options.max_upload_bytes, csrf=csrf)
 
     @app.post("/add", include_in_schema=False)
-    async def add_form(files: list[UploadFile] | None = None, text: str = Form(""), title: str = Form(""),
-                       outlet: str = Form(""), urls: str = Form("")) -> Response:
-        job = await start_job(files or [], text, title, outlet, urls)
+    async def add_form(request: Request) -> Response:
+        files, fields = await read_form(request)
+        if not hmac.compare_digest(fields.get("csrf", "").encode(), csrf.encode()):
+            raise ApiError(403, CrossSite.code, "the form is missing its token or is from another page: reload /add")
+        job = await start_job(files, fields)
         return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
     @app.get("/jobs/{job_id}", response_class=HTMLResponse, include_in_schema=False)
     def job_page(job_id: str) -> HTMLResponse:
         return page("job.html.j2", job=get_job(job_id))
+
+    @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+    def docs_page() -> HTMLResponse:
+        return page("docs.html.j2")
+
+    @app.get("/static/{name}", include_in_schema=False)
+    def static(name: str) -> Response:
+        if name not in STATIC:
+            raise ApiError(404, "HTTP404", "Not Found")
+        package, resource, media_type = STATIC[name]
+        body = importlib.resources.files(package).joinpath(resource).read_bytes()
+        return Response(body, media_type=media_type, headers={"Cache-Control": "no-cache"})
 
     # --- JSON API ---------------------------------------------------------------------------
 
@@ -203,22 +261,28 @@ def create_app(db: str, options: Options | None = None) -> FastAPI:
         return {"stories": [{"id": r.id, "title": r.title, "articles": r.size, "first_date": r.first_date,
                              "last_date": r.last_date} for r in rows]}
 
-    @app.get("/api/stories/{story_id}", summary="One story, built as the JSON contract describes it")
+    @app.get("/api/stories/{story_id:path}", summary="One story, built as the JSON contract describes it")
     def api_story(story_id: str) -> dict[str, Any]:
         analysis = build_story(story_id)
         return {"schema_version": 1, "story": story_dict(analysis.stories[0]),
                 "articles": [article_dict(a) for a in analysis.articles]}
 
-    @app.get("/api/articles/{article_id}", summary="One article, clean, with its story")
+    @app.get("/api/articles/{article_id:path}", summary="One article, clean, with its story")
     def api_article(article_id: str) -> dict[str, Any]:
         article, story_id = load_article(article_id)
         return {"article": article_dict(article), "story_id": story_id}
 
-    @app.post("/api/articles", status_code=202, summary="Add article objects (input contract v1); returns a job")
+    @app.post("/api/articles", status_code=202, openapi_extra=ARTICLES_SCHEMA,
+              summary="Add article objects (input contract v1); returns a job")
     async def api_add(request: Request) -> dict[str, Any]:
+        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if kind != "application/json" and not kind.endswith("+json"):
+            # a cross-site page can send text/plain without asking; application/json it cannot
+            raise ApiError(415, WrongMediaType.code, "send the articles as application/json")
+        body = await request.body()
         try:
-            payload = await request.json()
-        except ValueError as exc:
+            payload = await run_in_threadpool(loads, "api", body.decode("utf-8"), options.max_json_depth)
+        except (ValueError, UnicodeDecodeError) as exc:
             raise ApiError(400, "SL106", "request body is not valid JSON") from exc
         items = payload if isinstance(payload, list) else [payload]
         documents, skipped = [], []
@@ -230,25 +294,56 @@ def create_app(db: str, options: Options | None = None) -> FastAPI:
         job = launch(documents, skipped, [])
         return {"job": job.id, "status_url": f"/api/jobs/{job.id}"}
 
-    @app.post("/api/upload", status_code=202, summary="Upload files and URLs to ingest; returns a job")
-    async def api_upload(files: list[UploadFile] | None = None, text: str = Form(""), title: str = Form(""),
-                         outlet: str = Form(""), urls: str = Form("")) -> dict[str, Any]:
-        job = await start_job(files or [], text, title, outlet, urls)
+    @app.post("/api/upload", status_code=202, openapi_extra=UPLOAD_SCHEMA,
+              summary="Upload files (.gz too), pasted text and URLs to ingest; returns a job")
+    async def api_upload(request: Request) -> dict[str, Any]:
+        files, fields = await read_form(request)
+        job = await start_job(files, fields)
         return {"job": job.id, "status_url": f"/api/jobs/{job.id}"}
 
-    @app.get("/api/jobs/{job_id}", summary="Progress of an ingest job")
+    @app.get("/api/jobs/{job_id}", summary="Progress of an ingest job (kept in the store: restarts keep history)")
     def api_job(job_id: str) -> dict[str, Any]:
-        return get_job(job_id).__dict__
+        return get_job(job_id)
 
     # --- jobs -------------------------------------------------------------------------------
 
-    def get_job(job_id: str) -> Job:
+    def get_job(job_id: str) -> dict[str, Any]:
+        """A running job from memory (live progress), a finished or older one from the store."""
         job = jobs.get(job_id)
-        if job is None:
+        if job is not None:
+            return dict(job.__dict__)
+        store = Store.open(db)
+        try:
+            stored = store.job(job_id)
+        finally:
+            store.close()
+        if stored is None:
             raise ApiError(404, "SL204", f"no job {job_id!r}")
-        return job
+        return stored
 
-    async def start_job(files: list[UploadFile], text: str, title: str, outlet: str, urls: str) -> Job:
+    def persist(job: Job) -> None:
+        """Saved at each change of state, not at each progress tick: the ingest holds the writer meanwhile."""
+        result = ({"added": job.added, "unchanged": job.unchanged, "skipped": job.skipped, "stories": job.stories}
+                  if job.state == "done" else None)
+        try:
+            store = Store.open(db)
+            try:
+                store.save_job(job.id, job.state, step=job.step, done=job.done, total=job.total, result=result,
+                               error=job.error)
+            finally:
+                store.close()
+        except Exception:  # the job itself goes on; its history is what is lost
+            log.exception("web: could not save job %s", job.id)
+
+    async def read_form(request: Request) -> tuple[list[UploadFile], dict[str, str]]:
+        """The form's files and fields; a pasted text may be as long as the whole body may be."""
+        form = await request.form(max_files=1000, max_fields=100, max_part_size=options.max_upload_bytes)
+        files = [v for v in form.getlist("files") if isinstance(v, UploadFile)]
+        fields = {k: v for k, v in form.items() if isinstance(v, str)}
+        return files, fields
+
+    async def start_job(files: list[UploadFile], fields: dict[str, str]) -> Job:
+        text, title, outlet, urls = (fields.get(k, "") for k in ("text", "title", "outlet", "urls"))
         documents: list[RawDocument] = []
         skipped: list[Skipped] = []
         for upload in files:
@@ -259,8 +354,8 @@ def create_app(db: str, options: Options | None = None) -> FastAPI:
             try:
                 if len(data) > options.max_upload_bytes:
                     raise TooLarge(name, f"upload over {options.max_upload_bytes:,} bytes")
-                docs, errors = read_bytes_input(f"upload/{name}", data, PurePosixPath(name).suffix.lower() or None,
-                                                options)
+                # parsing is CPU work: off the event loop, so other requests are answered meanwhile
+                docs, errors = await run_in_threadpool(read_named_bytes, f"upload/{name}", name, data, options)
                 documents.extend(docs)
                 skipped.extend(skipped_from(e) for e in errors)
             except InputError as error:
@@ -278,12 +373,14 @@ def create_app(db: str, options: Options | None = None) -> FastAPI:
     def launch(documents: list[RawDocument], skipped: list[Skipped], urls: list[str]) -> Job:
         job = Job(id=uuid.uuid4().hex[:12])
         jobs[job.id] = job
+        persist(job)
 
         def progress(step: str, done: int, total: int) -> None:
             job.step, job.done, job.total = step, done, total
 
         def run() -> None:
             job.state = "running"
+            persist(job)
             try:
                 with lock:
                     store = Store.open(db)
@@ -295,9 +392,13 @@ def create_app(db: str, options: Options | None = None) -> FastAPI:
                 job.skipped = [s.__dict__ for s in report.skipped]
                 job.stories = list(report.stories_touched)
                 job.state = "done"
-            except Exception as exc:  # a failed job must say why instead of hanging
+            except StorylineError as exc:
                 log.exception("web: ingest job %s failed", job.id)
-                job.state, job.error = "failed", str(exc)
+                job.state, job.error = "failed", scrub(str(exc))
+            except Exception:  # a failed job must say so instead of hanging; the details stay in the log
+                log.exception("web: ingest job %s failed", job.id)
+                job.state, job.error = "failed", "internal error; the server log has the details"
+            persist(job)
 
         threading.Thread(target=run, daemon=True).start()
         return job
@@ -352,7 +453,18 @@ def marked_paragraphs(article: Article, statuses: dict[str, tuple[str, str]]) ->
     return [p for p in paragraphs if p]
 
 
-def serve(db: str, host: str = "127.0.0.1", port: int = 8750, options: Options | None = None) -> None:
+def check_bind(host: str, token: str) -> None:
+    """Refuse to listen beyond this machine without a token: anyone on the network could read and add."""
+    if not is_loopback(host) and not token:
+        raise UnsafeServe(f"refusing to serve on {host} without a token: anyone who can reach this machine could "
+                          "read the store and add articles. Give --token SECRET (or STORYLINE_TOKEN), "
+                          "or --token auto to have one made and printed")
+
+
+def serve(db: str, host: str = "127.0.0.1", port: int = 8750, options: Options | None = None,
+          watch: str | None = None) -> None:
     import uvicorn
 
-    uvicorn.run(create_app(db, options), host=host, port=port, log_level="warning")
+    options = options or load_options()
+    check_bind(host, options.token)
+    uvicorn.run(create_app(db, options, host=host, watch=watch), host=host, port=port, log_level="warning")

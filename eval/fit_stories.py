@@ -1,0 +1,244 @@
+"""Fit the same-story model on ECB+ dev and write storyline/data/story_model.json (deterministic).
+
+    .venv/bin/python eval/fit_stories.py [--corpus ../shared/corpus/ecbplus-dev] [--out PATH]
+
+Training examples are article-story pairs met while placing each topic's documents in several
+random orders into their gold stories (the stories as they stand when the article arrives), plus
+pairs with the stories of other topics. Logistic regression weighs the features of
+storyline.stories.FEATURES; the join threshold and the number of lead claims in the article vector
+are chosen on the same training examples (log-loss, F1 of the join decision).
+`eval/stories.py` runs the same fit leave-one-topic-out and reports held-out figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import math
+import os
+import pickle
+import random
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from eval.common import ROOT, SHARED, bcubed  # noqa: E402
+from storyline import stories  # noqa: E402
+from storyline.model import Article  # noqa: E402
+from storyline.settings import load_options  # noqa: E402
+from storyline.store import Store, StoryRow  # noqa: E402
+
+CACHE = Path("/tmp/stories-cache")
+LEAD_GRID = (3, 1000)  # first claims averaged with the headline (1000: all of them)
+THRESHOLD_GRID = tuple(round(0.05 * i, 2) for i in range(2, 19))
+ORDERS = 4  # random placement orders per topic for training examples
+SEED = 13
+
+
+@dataclass(frozen=True)
+class Doc:
+    article: Article
+    title_vector: np.ndarray | None  # None when the title is no headline
+    claim_vectors: np.ndarray
+    topic: str
+    story: str
+
+    @property
+    def id(self) -> str:
+        return self.article.id
+
+
+def _code_digest() -> str:
+    """Parses are cached by the code that made them: cleaning, analysis and embedding sources."""
+    pkg = ROOT / "storyline"
+    files = sorted([*pkg.glob("analyze/*.py"), *pkg.glob("ingest/*.py"), pkg / "clean.py", pkg / "clean_rules.py",
+                    pkg / "embed.py", pkg / "nlp.py", pkg / "dedup.py"])
+    return hashlib.sha1(b"".join(f.read_bytes() for f in files)).hexdigest()[:12]
+
+
+def load_docs(corpus: Path) -> list[Doc]:
+    """The corpus read, cleaned, analysed and embedded by the pipeline's own steps (cached in /tmp)."""
+    labels = {row["file"]: row for row in csv.DictReader((corpus / "labels.csv").open())}
+    cache = CACHE / f"{corpus.name}-{_code_digest()}.pkl"
+    if cache.exists():
+        return pickle.loads(cache.read_bytes())
+    from storyline.pipeline import Batch, Pipeline
+
+    pipeline = Pipeline(load_options(), Store.open(":memory:"))
+    batch = Batch(inputs=sorted(str(corpus / f) for f in labels))
+    for step in ("ingest", "clean", "dedup", "analyze"):
+        getattr(pipeline, f"step_{step}")(batch)
+    texts, spans = [], []
+    for article in batch.articles:
+        spans.append((len(texts), len(article.claims)))
+        texts += [c.text for c in article.claims]
+        texts.append(article.title if stories.is_headline(article.title) else article.text[:300])
+    vectors = pipeline.embedder.embed(texts)
+    docs = []
+    for article, (start, count) in zip(batch.articles, spans, strict=True):
+        row = labels[Path(article.path).name]
+        # as in the pipeline: the opening stands in for a missing headline only when there is no claim
+        has_lead = stories.is_headline(article.title) or not count
+        docs.append(Doc(article, vectors[start + count] if has_lead else None, vectors[start:start + count],
+                        row["topic"], row["story"]))
+    CACHE.mkdir(parents=True, exist_ok=True)
+    cache.write_bytes(pickle.dumps(docs))
+    return docs
+
+
+def by_topic(docs: Sequence[Doc]) -> dict[str, list[Doc]]:
+    out: dict[str, list[Doc]] = {}
+    for d in docs:
+        out.setdefault(d.topic, []).append(d)
+    return dict(sorted(out.items(), key=lambda p: int(p[0]) if p[0].isdigit() else p[0]))
+
+
+def vectors_for(docs: Sequence[Doc], lead: int) -> dict[str, np.ndarray]:
+    return {d.id: stories.article_vector(d.title_vector, d.claim_vectors, lead) for d in docs}
+
+
+def examples(topics: dict[str, list[Doc]], lead: int, seed: int = SEED) -> tuple[np.ndarray, np.ndarray]:
+    """Article-story feature rows and labels (1: the article reports the story's event)."""
+    rng = random.Random(seed)
+    rows: list[np.ndarray] = []
+    labels: list[int] = []
+    full: dict[str, list[tuple[str, StoryRow]]] = {}
+    prepared = {}
+    for topic, docs in topics.items():
+        vectors = vectors_for(docs, lead)
+        keys = {d.id: stories.story_keys(d.article) for d in docs}
+        df = Counter(k for d in docs for k in keys[d.id])  # the topic analysed as one batch
+        prepared[topic] = (docs, vectors, keys, df)
+        stories_of: dict[str, StoryRow] = {}
+        for d in docs:
+            old = stories_of.get(d.story)
+            stories_of[d.story] = (stories.joined(old, vectors[d.id], keys[d.id], None) if old else
+                                   stories.started(d.story, "", vectors[d.id], keys[d.id], None))
+        full[topic] = sorted(stories_of.items())
+    for topic, (docs, vectors, keys, df) in prepared.items():
+        others = [row for t, rows_ in full.items() if t != topic for _, row in rows_]
+        for order_no in range(ORDERS):
+            order = list(docs)
+            rng.shuffle(order)
+            partial: dict[str, StoryRow] = {}
+            for d in order:
+                met = list(partial.values())
+                if order_no == 0 and others:  # a story of another kind of happening, met once per article
+                    met.append(others[rng.randrange(len(others))])
+                wanted = set(keys[d.id]).union(*(set(s.entity_keys) for s in met)) if met else set(keys[d.id])
+                idf = stories.idf_from(dict(df), len(docs), wanted)
+                for story in met:
+                    rows.append(stories.features(vectors[d.id], keys[d.id], story, idf))
+                    labels.append(int(story.id == d.story))
+                old = partial.get(d.story)
+                partial[d.story] = (stories.joined(old, vectors[d.id], keys[d.id], None) if old else
+                                    stories.started(d.story, "", vectors[d.id], keys[d.id], None))
+    return np.vstack(rows), np.asarray(labels)
+
+
+def fit_weights(x: np.ndarray, y: np.ndarray, lead: int) -> stories.StoryModel:
+    """Boosted trees (MODEL=logistic in the environment: logistic regression), threshold left at 0.5."""
+    if os.environ.get("MODEL", "trees") == "logistic":
+        from sklearn.linear_model import LogisticRegression
+
+        linear = LogisticRegression(C=1.0, max_iter=5000).fit(x, y)
+        return stories.StoryModel(tuple(float(w) for w in linear.coef_[0]), float(linear.intercept_[0]), 0.5, lead)
+    from sklearn.ensemble import GradientBoostingClassifier
+
+    boosted = GradientBoostingClassifier(n_estimators=100, max_depth=3, learning_rate=0.1, subsample=1.0,
+                                         random_state=0).fit(x, y)
+    prior = float(np.mean(y))
+    trees = []
+    for estimator in boosted.estimators_[:, 0]:
+        t = estimator.tree_
+        trees.append(stories.Tree(tuple(int(f) if left >= 0 else -1 for f, left in zip(t.feature, t.children_left)),
+                                  tuple(float(v) for v in t.threshold), tuple(int(v) for v in t.children_left),
+                                  tuple(int(v) for v in t.children_right),
+                                  tuple(float(v) * boosted.learning_rate for v in t.value[:, 0, 0])))
+    importances = tuple(float(v) for v in boosted.feature_importances_)
+    model = stories.StoryModel(importances, math.log(prior / (1 - prior)), 0.5, lead, tuple(trees))
+    check = boosted.decision_function(x[:50])
+    mine = [model.bias + sum(tree.leaf(row) for tree in model.trees) for row in x[:50]]
+    assert np.allclose(check, mine, atol=1e-6), "exported trees disagree with scikit-learn"
+    return model
+
+
+def cluster(docs: Sequence[Doc], vectors: dict[str, np.ndarray], scorer: stories.Scorer,
+            order: Sequence[int] | None = None) -> dict[str, str]:
+    """Store the documents as one batch and place them through the pipeline's own story step."""
+    from storyline.pipeline import Batch, Pipeline
+
+    store = Store.open(":memory:")
+    try:
+        given = [docs[i].article for i in order] if order is not None else [d.article for d in docs]
+        claims = {d.id: d.claim_vectors for d in docs}
+        for article in stories.placement_order(given):  # as step_store stores a batch
+            store.add_article(article, set(), vectors[article.id], claims[article.id], keys=stories.story_keys(article))
+        pipeline = Pipeline(load_options(story_threshold=scorer.threshold), store)
+        pipeline.story_model = scorer
+        pipeline.step_stories(Batch(inputs=[]))
+        return {a: row.id for row in store.stories() for a in store.story_article_ids(row.id)}
+    finally:
+        store.close()
+
+
+def score_topic(docs: Sequence[Doc], vectors: dict[str, np.ndarray], scorer: stories.Scorer,
+                order: Sequence[int] | None = None) -> tuple[float, float, float]:
+    predicted = cluster(docs, vectors, scorer, order)
+    return bcubed(predicted, {d.id: d.story for d in docs})
+
+
+def best_threshold(scores: np.ndarray, labels: np.ndarray, grid: Sequence[float]) -> float:
+    """The threshold on the grid whose join decisions best match the training examples (F1 of joining)."""
+    def f1(t: float) -> float:
+        joined = scores >= t
+        tp = float(np.sum(joined & (labels == 1)))
+        return 2 * tp / (float(np.sum(joined)) + float(np.sum(labels == 1))) if tp else 0.0
+    return max(grid, key=lambda t: (round(f1(t), 4), t))
+
+
+def fit(topics: dict[str, list[Doc]]) -> stories.StoryModel:
+    """Weights per lead size; the lead with the lowest training log-loss, and its threshold, on the same examples.
+
+    Everything is chosen on the training topics' examples only, so that a held-out topic never tunes it.
+    """
+    best: tuple[float, stories.StoryModel] | None = None
+    for lead in LEAD_GRID:
+        x, y = examples(topics, lead)
+        model = fit_weights(x, y, lead)
+        p = np.clip(np.array([model.probability(row) for row in x]), 1e-9, 1 - 1e-9)
+        loss = float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+        model = replace(model, threshold=best_threshold(p, y, THRESHOLD_GRID))
+        if best is None or loss < best[0]:
+            best = (loss, model)
+    assert best is not None
+    return best[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", type=Path, default=SHARED / "corpus" / "ecbplus-dev")
+    parser.add_argument("--out", type=Path, default=stories.MODEL_PATH)
+    args = parser.parse_args()
+    topics = by_topic(load_docs(args.corpus))
+    model = fit(topics)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    payload = {**model.to_json(), "fitted_on": f"{args.corpus.name}: {sum(map(len, topics.values()))} documents, "
+                                               f"{len(topics)} topics (eval/fit_stories.py)"}
+    args.out.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}: lead_claims {model.lead_claims}, threshold {model.threshold}")
+    for name, w in zip(stories.FEATURES, model.weights, strict=True):
+        print(f"  {name:16s} {w:+.3f}")
+    print(f"  {'bias':16s} {model.bias:+.3f}")
+
+
+if __name__ == "__main__":
+    main()

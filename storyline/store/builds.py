@@ -1,0 +1,60 @@
+"""Story builds (entities, quotes, claims and statuses, timeline, briefing) kept so pages read them, not rebuild them.
+
+A build is stored with a stamp of what it was built from (its articles, the settings that shape a
+build, storyline's version); a build whose stamp no longer matches is stale and is rebuilt and
+replaced by whoever reads it. A new article therefore invalidates only its own story's build.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import types
+from typing import Any, Union, get_args, get_origin, get_type_hints
+
+from ..model import Story
+from .codec import now
+from .connection import Base
+
+
+class Builds(Base):
+    def story_build(self, story_id: str, stamp: str) -> Story | None:
+        """The stored build of a story if it was made from what the stamp says, else None."""
+        row = self.db.execute("SELECT stamp, build FROM story_builds WHERE story_id = ?", (story_id,)).fetchone()
+        if row is None or row[0] != stamp:
+            return None
+        try:
+            return decode(Story, json.loads(row[1]))
+        except (TypeError, KeyError, ValueError):  # a build of an older model: rebuilt by the caller
+            return None
+
+    def save_story_build(self, story: Story, stamp: str) -> None:
+        with self.db.transaction():
+            self.db.execute(
+                "INSERT INTO story_builds (story_id, stamp, build, built_at) VALUES (?,?,?,?)"
+                " ON CONFLICT(story_id) DO UPDATE SET stamp=excluded.stamp, build=excluded.build,"
+                " built_at=excluded.built_at",
+                (story.id, stamp, json.dumps(dataclasses.asdict(story), ensure_ascii=False), now()))
+
+    def drop_story_builds(self) -> int:
+        with self.db.transaction():
+            return int(self.db.execute("DELETE FROM story_builds").rowcount or 0)
+
+
+def decode(cls: Any, value: Any) -> Any:
+    """A frozen dataclass (with tuples, optionals, nested dataclasses) back from dataclasses.asdict's JSON."""
+    if value is None:
+        return None
+    if dataclasses.is_dataclass(cls) and isinstance(cls, type):
+        hints = get_type_hints(cls)
+        return cls(**{f.name: decode(hints[f.name], value[f.name]) for f in dataclasses.fields(cls) if f.name in value})
+    origin = get_origin(cls)
+    if origin is tuple:
+        args = get_args(cls)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(decode(args[0], v) for v in value)
+        return tuple(decode(a, v) for a, v in zip(args, value, strict=True))
+    if origin in (Union, types.UnionType):
+        options = [a for a in get_args(cls) if a is not type(None)]
+        return decode(options[0], value) if len(options) == 1 else value
+    return value

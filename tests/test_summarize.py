@@ -1,0 +1,62 @@
+"""Timeline: events sit on calendar dates with a precision; styles, decades, durations and odd values date nothing."""
+
+from __future__ import annotations
+
+from storyline.analyze.dates import find_dates
+from storyline.model import Article, Claim, ClaimMention, DateMention
+from storyline.summarize import _within, timeline
+
+
+def article(i: str, text: str, dates: tuple[DateMention, ...] | None = None) -> Article:
+    found = tuple(find_dates(text, "2025-02-17")) if dates is None else dates
+    claims = (ClaimMention(text=text, start=0, end=len(text)),)
+    return Article(id=i, path=i, outlet=i, title=None, author=None, published="2025-02-17", text=text, removed=(),
+                   origin=i, content_hash=i, dates=found, claims=claims)
+
+
+def claim(cid: str, *arts: Article) -> Claim:
+    return Claim(id=cid, text=arts[0].text, status="corroborated", article_ids=tuple(a.id for a in arts),
+                 conflicts_with=(), origins=tuple(a.id for a in arts), reason="", sources=tuple((a.id, a.text) for a in arts))
+
+
+def test_an_event_has_a_calendar_date_its_precision_and_the_sentence_that_dates_it():
+    a = article("a", "The ministers met on Monday in Paris.")
+    events = timeline([a], [claim("c1", a)])
+    assert [(e.date, e.precision, e.dated_by, e.text) for e in events] == [
+        ("2025-02-17", "day", "Monday", "The ministers met on Monday in Paris.")]
+
+
+def test_month_and_year_precision():
+    a = article("a", "The plant opened in March 2019 and closed in 2021.")
+    events = timeline([a], [claim("c1", a)])
+    assert {(e.date, e.precision) for e in events} == {("2019-03", "month"), ("2021", "year")}
+
+
+def test_decades_styles_durations_and_references_are_not_events():
+    texts = ["The hall has 1950s-style lamps and was rebuilt nearly two decades ago.",
+             "Talks have gone on for three years, and now the parties meet every Monday.",
+             "A 2019-era law still applies to the 44-year-old plant."]
+    arts = [article(str(i), t) for i, t in enumerate(texts)]
+    events = timeline(arts, [claim(f"c{i}", a) for i, a in enumerate(arts)])
+    assert events == []
+
+
+def test_a_week_merges_into_the_dated_event_and_never_stands_alone():
+    a = article("a", "Trump called Putin on February 12.")
+    b = article("b", "Trump called Putin last week.")
+    both = timeline([a, b], [claim("c1", a, b)])
+    assert [(e.date, set(e.article_ids)) for e in both] == [("2025-02-12", {"a", "b"})]
+    assert timeline([b], [claim("c1", b)]) == []
+
+
+def test_any_timex_value_is_safe():
+    odd = ("2019-WI", "2019-W", "2019-W99", "2019-Q5", "2019-13", "2019-02-30", "19XX", "XXXX-WXX-1", "198", "P3D",
+           "PRESENT_REF", "2019-02-17TMO", "2019-02-17T25:99", "", "2019-SU", "2019-H1")
+    text = "Something happened then."
+    dates = tuple(DateMention(text="then", value=v, type="DATE", start=20, end=24) for v in odd)
+    a = article("a", text, dates)
+    events = timeline([a], [claim("c1", a)])
+    assert {e.date for e in events} == {"2019-02-17"}  # the only calendar date among them (the part of day dropped)
+    for v in odd:
+        for w in odd:
+            _within(v, w)  # never raises
