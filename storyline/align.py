@@ -317,6 +317,10 @@ def cluster(members: list[_Member], model: PairModel, known: dict[tuple[int, int
     article_of = np.array([ids[m.article.id] for m in members])
     raw_disputes: list[tuple[int, int, str]] = []
     blocked = np.zeros((n, n), dtype=bool)
+    # a figure is corroborated only by a claim that gives the same figure, not by one that gives none
+    figures = [frozenset(v for values in quantities(m.claim).values() for v in values) for m in members]
+    with_figures = np.array([bool(f) for f in figures])
+    blocked |= with_figures[:, None] != with_figures[None, :]
     # a denial and what it denies never share a group
     stances = [m.claim.stance for m in members]
     for i in range(n):

@@ -26,6 +26,9 @@ def numbers_in(text: str) -> tuple[str, ...]:
         value = m.group(0).strip()
         if re.fullmatch(r"(1[6-9]|20|21)\d\d", value):
             continue  # a year is a date, handled by the date analyser
+        before = text[:m.start()].rstrip().rsplit(None, 1)
+        if before and before[-1].lower().strip(".,") in _MONTH_WORDS:
+            continue  # "February 12" is a day, not a count
         out.append(f"{value} {_unit(text[m.end():])}".strip())
     for m in _NUMBER_WORD.finditer(text):
         unit = _unit(text[m.start(2):])
