@@ -53,8 +53,10 @@ def decide(a: align._Member, b: align._Member, model: align.PairModel, share: fl
     p = float(model.probability([align.pair_features(a, b)])[0])
     if p >= model.threshold * share and align.conflict(a, b, p):
         return "disputed"
+    # the same decision cluster() makes for a pair: the model, the cosine gate, one stance, figures on both or neither
+    figures = [bool(align.quantities(m.claim)) for m in (a, b)]
     if p >= model.threshold and float(a.vector @ b.vector) >= model.gate and "reported" not in (a.claim.stance, b.claim.stance) \
-            and a.claim.stance == b.claim.stance:
+            and a.claim.stance == b.claim.stance and figures[0] == figures[1]:
         return "corroborated"
     return "none"
 
