@@ -106,7 +106,7 @@ DISPUTE_SHARE = 0.45  # chosen on the tuning half of eval/data/disputes-ecbplus.
 
 CONFLICT_COSINE = 0.5  # below this, two claims say different things and cannot contradict each other
 DATE_COSINE = 0.8  # two sentences with other days are about other happenings unless nearly identical
-DENIAL_COSINE = 0.7  # a denial and its claim say nearly the same words ("X will not play Y" / "X to play Y")
+DENIAL_COSINE = 0.8  # a denial and its claim say nearly the same words ("X will not play Y" / "X to play Y")
 
 
 def _phrases(text: str) -> set[str]:
