@@ -24,7 +24,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from storyline import align, embed, nlp  # noqa: E402
-from storyline.analyze.claims import _main_clause_negated, numbers_in, stance_of  # noqa: E402
+from storyline.analyze.claims import _main_clause_negated, negated_word, numbers_in, stance_of  # noqa: E402
 from storyline.analyze.dates import find_dates  # noqa: E402
 from storyline.analyze.entities import extract_mentions  # noqa: E402
 from storyline.model import Article, ClaimMention  # noqa: E402
@@ -42,7 +42,8 @@ def member(text: str, vector: np.ndarray, parser: object, key: str) -> align._Me
     span = doc[:]
     negated = _main_clause_negated(span)
     claim = ClaimMention(text=text, start=0, end=len(text), numbers=numbers_in(text), negated=negated,
-                         stance=stance_of(span, negated), predicate=span.root.lemma_.lower())
+                         stance=stance_of(span, negated), predicate=span.root.lemma_.lower(),
+                         negated_word=negated_word(span) if negated else None)
     article = Article(id=key, path=key, outlet=key, title=None, author=None, published=None, text=text, removed=(),
                       origin=key, content_hash=key, dates=tuple(find_dates(text, None)),
                       mentions=tuple(extract_mentions(doc)), claims=(claim,))
