@@ -4,7 +4,7 @@ Every reported-speech candidate storyline finds (storyline.analyze.quotes._repor
 unapplied) is counted per (cue lemma, kind of content) as right when it overlaps an annotated
 attribution's content. A candidate is kept when its smoothed precision (backed off to its kind's)
 reaches a threshold; the threshold is the one that maximises reported-speech F1 on train, with recall
-counted against train's reported gold quotes. Writes storyline/analyze/cue_weights.json with --write.
+counted against train's reported gold quotes. Writes storyline/data/cue_weights.json with --write.
 
     .venv/bin/python eval/fit_cues.py [--limit N] [--write]
 """

@@ -4,7 +4,7 @@ Examples: every annotated attribution in train whose source is "he" or "she" and
 (eval/polnear.py resolves it through the annotated sources) is among the candidates
 storyline.analyze.quotes.antecedent_candidates lists. The ranker is a conditional logit (softmax over
 an example's candidates, L2-penalised), fitted by gradient descent with numpy; its weights go to
-storyline/analyze/speaker_weights.json. Printed in the same run, on train (5-fold cross-validation by
+storyline/data/speaker_weights.json. Printed in the same run, on train (5-fold cross-validation by
 article) and on dev: the accuracy of the fitted ranker, of "the latest person named" (the baseline) and
 of the hand-written rules it replaces (_antecedent, here without the quotations before).
 

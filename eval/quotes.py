@@ -225,7 +225,8 @@ def main() -> None:
     parser.add_argument("--polnear-only", action="store_true")
     args = parser.parse_args()
     if polnear.POLNEAR.exists():
-        print(f"quotes on PolNeAR {args.split} (human-annotated, held out; {args.model}):")
+        held = "held out" if args.split == "dev" else "rules and weights tuned on it"
+        print(f"quotes on PolNeAR {args.split} (human-annotated, {held}; {args.model}):")
         _print_polnear("storyline", polnear_scores(args.split, args.model, args.verbose, args.limit))
         _print_polnear("baseline", polnear_scores(args.split, args.model, False, args.limit, baseline=True))
         if args.split == "dev" and args.limit is None:

@@ -104,6 +104,8 @@ DISPUTE_SHARE = 0.45  # chosen on the tuning half of eval/data/disputes-ecbplus.
 # the same thing, and may conflict, when its match probability reaches this share of the merge threshold
 
 
+_DENIAL_WORDS = frozenset({"deny", "denies", "denied", "denying", "hoax", "false", "untrue", "fake", "refuted",
+                           "debunked", "dismissed", "rejected"})
 CONFLICT_COSINE = 0.5  # below this, two claims say different things and cannot contradict each other
 DATE_COSINE = 0.8  # two sentences with other days are about other happenings unless nearly identical
 DENIAL_COSINE = 0.7  # a denial and its claim say nearly the same words ("X will not play Y" / "X to play Y")
@@ -121,9 +123,14 @@ def conflict(a: _Member, b: _Member, same: float = 1.0, model: PairModel | None 
     if {a.claim.stance, b.claim.stance} in ({"asserted", "denied"}, {"reported", "denied"}):
         # a denial contradicts only what it denies: the same fact, by the full merge decision
         model = model or pair_model()
-        if same >= model.threshold and float(a.vector @ b.vector) >= max(model.gate, DENIAL_COSINE):
-            return "one source says it, another denies it"
-        return None
+        if same < model.threshold or float(a.vector @ b.vector) < max(model.gate, DENIAL_COSINE):
+            return None
+        denial, other = (a, b) if a.claim.stance == "denied" else (b, a)
+        word = denial.claim.negated_word
+        explicit = _phrases(denial.claim.text) & _DENIAL_WORDS
+        if word and not explicit and _stem(word) not in {_stem(w) for w in other.words}:
+            return None  # "he hasn't been invited" does not deny "officials prepared for talks"
+        return "one source says it, another denies it"
     if float(a.vector @ b.vector) < CONFLICT_COSINE:
         return None  # worded too differently to be two versions of one fact
     pa, pb = _phrases(a.claim.text), _phrases(b.claim.text)
@@ -317,6 +324,10 @@ def cluster(members: list[_Member], model: PairModel, known: dict[tuple[int, int
     article_of = np.array([ids[m.article.id] for m in members])
     raw_disputes: list[tuple[int, int, str]] = []
     blocked = np.zeros((n, n), dtype=bool)
+    # a figure is corroborated only by a claim that gives the same figure, not by one that gives none
+    figures = [frozenset(v for values in quantities(m.claim).values() for v in values) for m in members]
+    with_figures = np.array([bool(f) for f in figures])
+    blocked |= with_figures[:, None] != with_figures[None, :]
     # a denial and what it denies never share a group
     stances = [m.claim.stance for m in members]
     for i in range(n):

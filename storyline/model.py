@@ -81,6 +81,7 @@ class ClaimMention:
     attribution: str | None = None  # who the article says asserted it, if reported speech
     stance: str = "asserted"  # asserted; reported (rumour, "reports say", a question); denied (negated or refuted)
     predicate: str | None = None  # lemma of the main verb: "sign", "kill"
+    negated_word: str | None = None  # what a plain negation denies: "play" in "won't play", "dead" in "is not dead"
 
 
 @dataclass(frozen=True)

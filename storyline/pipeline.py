@@ -91,8 +91,6 @@ class Pipeline:
             raw, skipped = results[item] if item in results else read_inputs([item], self.options, batch.stdin)
             batch.raw.extend(raw)
             batch.skipped.extend(skipped)
-            for s in skipped:
-                log.warning("ingest: skipped %s", s)
 
     def step_clean(self, batch: Batch) -> None:
         limit = self.options.max_article_chars

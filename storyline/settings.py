@@ -32,7 +32,6 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("story_threshold", None,
             "probability above which an article joins a story; unset: the threshold learned with the story model"),
     Setting("story_window_days", 10, "articles further apart than this in publication date never share a story"),
-    Setting("claim_match_threshold", 0.62, "similarity above which two claims assert the same thing"),
     Setting("summary_sentences", 8, "most sentences in a story briefing"),
     Setting("progress", True, "show a progress bar when writing to a terminal"),
     Setting("max_upload_bytes", 20_000_000, "largest request body the web app accepts (uploads, pasted text)"),
@@ -77,7 +76,6 @@ class Options:
     near_duplicate_threshold: float = _BY_NAME["near_duplicate_threshold"].default
     story_threshold: float | None = _BY_NAME["story_threshold"].default
     story_window_days: int = _BY_NAME["story_window_days"].default
-    claim_match_threshold: float = _BY_NAME["claim_match_threshold"].default
     summary_sentences: int = _BY_NAME["summary_sentences"].default
     progress: bool = _BY_NAME["progress"].default
     max_upload_bytes: int = _BY_NAME["max_upload_bytes"].default

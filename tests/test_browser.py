@@ -53,7 +53,8 @@ def test_list_filter_story_article_and_add(page, server):  # noqa: F811
     page.click("#filters button[type=submit]")
     page.wait_for_url("**/?*person=*")
     titles = page.locator("#stories .storyrow a").all_inner_texts()
-    assert any("Fire at Brackmoor" in t for t in titles) and not any("library" in t for t in titles)
+    # the fire story names him, the library story does not (its label is whichever headline is most central)
+    assert titles and any("fire" in t.lower() for t in titles) and not any("library" in t.lower() for t in titles)
 
     page.click("#stories .storyrow a >> nth=0")
     page.wait_for_selector("h2:has-text('Briefing')")

@@ -251,6 +251,8 @@ def test_a_failing_story_build_is_a_json_error_and_other_stories_still_serve(tmp
         "from storyline.store import Store\n"
         f"def outlets(self):\n    raise RuntimeError('cannot read {db}')\n"
         "Store.outlets = outlets\n"
+        "Store.story_build = lambda self, story_id, stamp: None\n"  # no stored build: each view builds the story
+
         "from storyline.cli import main\n"
         "sys.exit(main(sys.argv[1:]))\n")
     with running(["serve", "--db", db], python=["-c", inject]) as base:

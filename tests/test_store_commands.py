@@ -79,8 +79,12 @@ def test_story_builds_are_stored_and_rebuilt_only_when_their_articles_change(tmp
 
     db = str(tmp_path / "b.db")
     files = sorted(EXAMPLES.iterdir())
+    other = tmp_path / "harbour.txt"  # another event, so that one story is left alone by the second ingest
+    other.write_text("Harbour road closed by flooding\n\nThe coastal town of Wenmouth closed its harbour road on "
+                     "Tuesday 3 March 2020 after a storm surge flooded the quay. The harbour master, Ines Okafor, "
+                     "said the road would reopen once engineers had checked the sea wall.\n")
     late = files[-2]  # a report of the fire, which other files also report: it joins a stored story later
-    api.ingest([str(f) for f in files if f != late], db=db)  # the ingest builds the stories it touches (history)
+    api.ingest([str(f) for f in files if f != late] + [str(other)], db=db)  # the ingest builds the stories it touches
     store = Store.open(db)
     before = {s.id: store.story_article_ids(s.id) for s in store.stories()}
     options = load_options()

@@ -26,6 +26,9 @@ def numbers_in(text: str) -> tuple[str, ...]:
         value = m.group(0).strip()
         if re.fullmatch(r"(1[6-9]|20|21)\d\d", value):
             continue  # a year is a date, handled by the date analyser
+        before = text[:m.start()].rstrip().rsplit(None, 1)
+        if before and before[-1].lower().strip(".,") in _MONTH_WORDS:
+            continue  # "February 12" is a day, not a count
         out.append(f"{value} {_unit(text[m.end():])}".strip())
     for m in _NUMBER_WORD.finditer(text):
         unit = _unit(text[m.start(2):])
@@ -46,6 +49,18 @@ def _unit(rest: str) -> str:
             break
         words.append(word.lower())
     return words[-1] if words else ""
+
+
+def negated_word(span: Any) -> str | None:
+    """The word a main-clause negation applies to: the verb, or the adjective or noun after "is not"."""
+    root = span.root
+    heads = {root} | {c for c in root.children if c.dep_ in ("ccomp", "xcomp", "conj")}
+    for t in span:
+        if t.dep_ == "neg" and t.head in heads:
+            head = t.head
+            complement = next((c for c in head.children if c.dep_ in ("acomp", "attr", "xcomp")), None)
+            return (complement if head.lemma_ == "be" and complement is not None else head).lemma_.lower()
+    return None
 
 
 def _main_clause_negated(span: Any) -> bool:
@@ -225,7 +240,8 @@ def extract_claims(doc: Any, quotes: Sequence[QuoteMention]) -> list[ClaimMentio
                 claims.append(ClaimMention(text=clause_text, start=clause.start_char, end=clause.end_char,
                                            numbers=numbers_in(clause_text), negated=negated,
                                            attribution=attribution, stance=stance,
-                                           predicate=clause.root.lemma_.lower()))
+                                           predicate=clause.root.lemma_.lower(),
+                                           negated_word=negated_word(clause) if negated else None))
     return claims
 
 
@@ -240,4 +256,5 @@ def headline_claims(title_doc: Any, text: str) -> list[ClaimMention]:
     span = title_doc[:]
     negated = _main_clause_negated(span)
     return [ClaimMention(text=title, start=-1, end=-1, numbers=numbers_in(title), negated=negated,
-                         stance=stance_of(span, negated), predicate=span.root.lemma_.lower())]
+                         stance=stance_of(span, negated), predicate=span.root.lemma_.lower(),
+                         negated_word=negated_word(span) if negated else None)]

@@ -350,13 +350,13 @@ def _antecedent(position: int, mentions: Sequence[Mention], female: bool | None,
 
 
 # A learned ranker picks the person a he/she speaker stands for: each earlier named person is scored by
-# features of its latest mention (weights fitted on PolNeAR train by eval/fit_speakers.py).
+# features of its latest mention (weights fitted on PolNeAR train by eval/fit_speakers.py, in storyline/data).
 SPEAKER_FEATURES = ("same_sentence", "sentences_back", "log_distance", "latest", "second", "subject",
                     "speech_subject", "in_quote", "gender_agrees", "gender_clashes", "log_mentions",
                     "full_name", "possessive", "object_of_preposition", "previous_subject", "same_paragraph",
                     "recent_speaker", "last_quote_speaker", "paragraph_subject", "last_quote_here",
                     "previous_subject_here")
-_WEIGHTS_PATH = Path(__file__).with_name("speaker_weights.json")
+_WEIGHTS_PATH = Path(__file__).resolve().parent.parent / "data" / "speaker_weights.json"
 _WINDOW_SENTENCES = 8
 
 
@@ -525,7 +525,7 @@ _MIN_OBJECT_WORDS = 3
 # train, how often each (verb, kind) content was an annotated attribution, and keeps those above a
 # threshold it picks there. Kinds: clause ("said that ..."), clause_first ("..., a source said"),
 # parenthetical ("X, he says, is ..."), according ("according to"), infinitive ("vowed to ..."), object.
-_CUES_PATH = Path(__file__).with_name("cue_weights.json")
+_CUES_PATH = Path(__file__).resolve().parent.parent / "data" / "cue_weights.json"
 _PRIOR = 2.0
 
 
