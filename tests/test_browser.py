@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,8 +18,9 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = ROOT / "docs" / "screenshots"
 
 
-@pytest.fixture(scope="module")
-def page():
+@contextmanager
+def chromium_tab(**context_options: Any) -> Iterator[Any]:
+    """A tab of Debian's Chromium (Playwright's own browser cannot be downloaded here)."""
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed (make test installs it with apt)")
     from playwright.sync_api import sync_playwright
@@ -26,8 +30,16 @@ def page():
             executable_path=CHROMIUM, headless=True,
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                   "--disable-sync", "--no-first-run", "--disable-quic"])
-        context = browser.new_context(viewport={"width": 1200, "height": 900})
-        tab = context.new_page()
+        context = browser.new_context(viewport={"width": 1200, "height": 900}, **context_options)
+        try:
+            yield context.new_page()
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="module")
+def page():
+    with chromium_tab() as tab:
         dialogs: list[str] = []
         tab.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         tab.dialogs = dialogs
@@ -35,7 +47,6 @@ def page():
         tab.on("console", lambda m: console.append(m.text))
         tab.console = console
         yield tab
-        browser.close()
 
 
 def shot(page, name: str) -> None:

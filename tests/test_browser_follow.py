@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .test_browser import CHROMIUM, shot
+from .test_browser import chromium_tab, shot
 from .test_web_follow import followed, wait_for_watch  # noqa: F401  (the same real server process)
 
 pytestmark = pytest.mark.slow
@@ -17,17 +17,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def page():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (make test installs it with apt)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--disable-quic"])
-        context = browser.new_context(viewport={"width": 1200, "height": 900}, accept_downloads=True)
-        tab = context.new_page()
+    with chromium_tab(accept_downloads=True) as tab:
         errors: list[str] = []
         tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         tab.console_errors = errors
@@ -35,7 +25,6 @@ def page():
         tab.on("response", lambda r: missing.append(r.url) if r.status >= 400 and "favicon" not in r.url else None)
         tab.missing = missing
         yield tab
-        browser.close()
 
 
 def test_watch_timeline_entity_and_export(page, followed):  # noqa: F811

@@ -26,24 +26,28 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def start_serving(args: list[str], env: dict[str, str], tries: int = 150) -> tuple[subprocess.Popen, str]:
+    """A real `storyline serve ARGS` on a free loopback port, once it answers; its stderr says why when it does not."""
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "storyline.cli", "serve", *args, "--port", str(port)],
+                               stderr=subprocess.PIPE, env=env)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(tries):
+        try:
+            if httpx.get(base + "/api/stories", timeout=1).status_code == 200:
+                return process, base
+        except httpx.TransportError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError(process.stderr.read().decode() if process.stderr else "storyline serve did not answer")
+
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory) -> Iterator[str]:
     db = str(tmp_path_factory.mktemp("web") / "web.db")
     subprocess.run([sys.executable, "-m", "storyline.cli", "ingest", str(EXAMPLES), "--db", db, "-q"], check=True)
-    port = free_port()
     env = {**os.environ, "STORYLINE_MAX_UPLOAD_BYTES": "200000"}
-    process = subprocess.Popen([sys.executable, "-m", "storyline.cli", "serve", "--db", db, "--port", str(port)],
-                               stderr=subprocess.PIPE, env=env)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            if httpx.get(base + "/api/stories", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.2)
-    else:
-        process.kill()
-        raise RuntimeError(process.stderr.read().decode())
+    process, base = start_serving(["--db", db], env)
     yield base
     process.terminate()
     process.wait(timeout=10)

@@ -16,7 +16,7 @@ import pytest
 
 from .conftest import EXAMPLES
 from .test_watch import LIBRARY, FeedServer, rss
-from .test_web import free_port
+from .test_web import start_serving
 
 pytestmark = pytest.mark.slow
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -37,20 +37,8 @@ def followed(tmp_path_factory) -> Iterator[dict]:
     feeds.publish("/orwen.rss", "application/rss+xml", rss("Orwen Echo", [LIBRARY]))
     sources = folder / "feeds.txt"
     sources.write_text(f"{feeds.base}/orwen.rss\n{feeds.base}/broken.xml\n")
-    port = free_port()
     env = {**os.environ, "STORYLINE_WATCH_HOST_SPACING": "0.1", "STORYLINE_FETCH_ALLOW": "127.0.0.1"}
-    process = subprocess.Popen([sys.executable, "-m", "storyline.cli", "serve", "--db", db, "--port", str(port),
-                                "--watch", str(sources)], stderr=subprocess.PIPE, env=env)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            if httpx.get(base + "/api/stories", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.2)
-    else:
-        process.kill()
-        raise RuntimeError(process.stderr.read().decode())
+    process, base = start_serving(["--db", db, "--watch", str(sources)], env)
     stories = httpx.get(base + "/api/stories").json()["stories"]
     fire = next(s["id"] for s in stories if "Brackmoor plastics" in s["title"] or "Norvell" in s["title"])
     yield {"base": base, "fire": fire, "feeds": feeds}
