@@ -12,7 +12,7 @@ held-out topic is then clustered with complete link. The baseline, in the same r
 aligned when the cosine of their MiniLM vectors reaches a threshold chosen on the same 7 topics.
 Also printed: aligned pairs whose articles report the topic's two different events (false corroboration).
 
-    .venv/bin/python eval/alignment.py [--fit]   # --fit writes storyline/data/align_model.json from all 8 topics
+    .venv/bin/python eval/alignment.py [--fit]   # ALIGN_EVAL_CACHE=DIR caches parses elsewhere; --fit writes storyline/data/align_model.json from all 8 topics
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import argparse
 import csv
 import hashlib
 import json
+import os
 import pickle
 import re
 import sys
@@ -38,7 +39,7 @@ from storyline.model import Article  # noqa: E402
 
 CORPUS = SHARED / "corpus" / "ecbplus-dev"
 EVENTS = SHARED / "corpus" / "ecbplus-dev-events" / "events.json"
-CACHE = Path("/tmp/align-cache")
+CACHE = Path(os.environ.get("ALIGN_EVAL_CACHE", "/tmp/align-cache"))  # parses are slow: reuse them
 SISTER_TOLERANCE = 2  # annotated line pairs across sister events allowed on the training topics
 THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.1, 0.91, 0.05))  # the baseline's cosine grid
 LINKS = tuple((mean, floor, gate) for mean, floor in ((0.6, 0.45), (0.6, 0.3), (0.4, 0.15)) for gate in (0.55, 0.7))
