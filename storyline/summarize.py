@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from .analyze.dates import calendar_point, week_of
-from .analyze.lexicon import NUMBER_WORDS
+from .analyze.lexicon import NUMBER_WORDS, SPEECH_VERBS
 from .model import Article, Claim, Event, SummarySentence
 
 _NUMBERS = {w for w in NUMBER_WORDS if w.isalpha()}
@@ -66,8 +66,20 @@ def briefing(claims: Sequence[Claim], articles: Sequence[Article], limit: int) -
     return chosen
 
 
-_SPEECH = r"(?:said|says|told|added|explained|noted|stated|insisted|argued|warned|claimed|announced)"
-_PRONOUN = re.compile(rf"\b(she|he|they)\s+({_SPEECH})\b|\b({_SPEECH})\s+(she|he|they)\b", re.I)
+# a pronoun beside an inflected verb ("she said", "said she"); the verb must be a speech verb of the lexicon
+_PRONOUN = re.compile(r"\b(she|he|they)\b", re.I)
+_WORD_AFTER = re.compile(r"\s+([a-z]+)\b", re.I)
+_WORD_BEFORE = re.compile(r"\b([a-z]+)\s+$", re.I)
+_IRREGULAR = {"said": "say", "told": "tell", "wrote": "write", "spoke": "speak"}
+
+
+def _is_speech(word: str) -> bool:
+    """Whether an inflected verb ("said", "adds", "warned", "noted") is a speech verb."""
+    word = word.lower()
+    if word in _IRREGULAR:
+        return True
+    stems = {word, word[:-1], word[:-2], word[:-3] + "y" if word.endswith("ies") else word}
+    return any(stem in SPEECH_VERBS for stem in stems)
 _PRONOUNS = frozenset({"she", "he", "they", "her", "him", "them", "it", "i", "we"})
 
 
@@ -84,14 +96,18 @@ def named_speaker(claim: Claim, by_id: dict[str, Article]) -> str:
             return text
         role = next((m.role for m in article.mentions if m.text == speaker and m.role), None)
         name = f"{role} {speaker}" if role and not speaker.startswith(role) else speaker
-        return _PRONOUN.sub(_naming(name), text, count=1)
+        return _with_name(text, name)
     return text
 
 
-def _naming(name: str) -> Callable[[re.Match[str]], str]:
-    def replace(m: re.Match[str]) -> str:
-        return f"{name} {m.group(2)}" if m.group(1) else f"{m.group(3)} {name}"
-    return replace
+def _with_name(text: str, name: str) -> str:
+    """The first "she said" / "said she" of the text with the name instead of the pronoun."""
+    for m in _PRONOUN.finditer(text):
+        after = _WORD_AFTER.match(text, m.end())
+        before = _WORD_BEFORE.search(text, 0, m.start())
+        if (after and _is_speech(after.group(1))) or (before and _is_speech(before.group(1))):
+            return text[:m.start()] + name + text[m.end():]
+    return text
 
 
 def _outlets(claim: Claim, by_id: dict[str, Article]) -> str:

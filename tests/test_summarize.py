@@ -60,3 +60,14 @@ def test_any_timex_value_is_safe():
     for v in odd:
         for w in odd:
             _within(v, w)  # never raises
+
+
+def test_a_pronoun_speaker_is_named_only_beside_a_speech_verb():
+    from storyline.summarize import _with_name
+
+    assert _with_name("The plant is safe, she said.", "Mayor Ilse Varga") == "The plant is safe, Mayor Ilse Varga said."
+    assert _with_name("It is over, warns he.", "Tomas Brennan") == "It is over, warns Tomas Brennan."
+    # the first pronoun walks, the second speaks: only the speaker is named
+    assert (_with_name("She left and later he added that it was fine.", "Tomas Brennan")
+            == "She left and later Tomas Brennan added that it was fine.")
+    assert _with_name("He walked out of the meeting.", "Tomas Brennan") == "He walked out of the meeting."
