@@ -62,7 +62,7 @@ def read_inputs(
         documents.extend(docs)
         skipped.extend(errors)
     for s in skipped:
-        log.warning("ingest: skipped %s", s)
+        log.debug("ingest: skipped %s", s)  # the caller reports each skip once (CLI line, output list)
     return documents, skipped
 
 
