@@ -11,7 +11,7 @@ import dataclasses
 import functools
 import json
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
 from ..model import Story
@@ -38,9 +38,22 @@ class Builds(Base):
                 " built_at=excluded.built_at",
                 (story.id, stamp, json.dumps(dataclasses.asdict(story), ensure_ascii=False), now()))
 
-    def drop_story_builds(self) -> int:
+    def story_build_marker(self, story_id: str) -> tuple[str, str, int, str] | None:
+        """(stamp, built at, number of history changes, time of the latest) of a story's stored build, None
+        without one: one indexed read that tells a reader whether what it made from the build is still current."""
+        row = self.db.execute(
+            "SELECT b.stamp, b.built_at, (SELECT COUNT(*) FROM story_changes c WHERE c.story_id = b.story_id),"
+            " (SELECT MAX(at) FROM story_changes c WHERE c.story_id = b.story_id)"
+            " FROM story_builds b WHERE b.story_id = ?", (story_id,)).fetchone()
+        return None if row is None else (str(row[0]), str(row[1]), int(row[2]), str(row[3] or ""))
+
+    def drop_story_builds(self, story_ids: Sequence[str] | None = None) -> int:
+        """Forget stored builds (all, or those of the stories given): each is built again when next read."""
         with self.db.transaction():
-            return int(self.db.execute("DELETE FROM story_builds").rowcount or 0)
+            if story_ids is None:
+                return int(self.db.execute("DELETE FROM story_builds").rowcount or 0)
+            return sum(int(self.db.execute("DELETE FROM story_builds WHERE story_id = ?", (i,)).rowcount or 0)
+                       for i in story_ids)
 
 
 def decode(cls: Any, value: Any) -> Any:

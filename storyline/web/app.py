@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hmac
 import importlib.resources
+import json
 import logging
 import re
 import secrets
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -39,10 +41,9 @@ from ..ingest.records import loads, record
 from ..model import Analysis, Article, RawDocument, Skipped
 from ..pipeline import Pipeline
 from ..report.json import article_dict, story_dict
-from ..report.views import story_view
 from ..settings import Options, load_options
 from ..store import Store
-from . import follow
+from . import cache, follow
 from .guard import Guard, error_body, host_names, is_loopback
 
 log = logging.getLogger(__name__)
@@ -170,6 +171,28 @@ def create_app(db: str, options: Options | None = None, host: str = "127.0.0.1",
             raise StoryFailed(reason)
         return analysis
 
+    built = cache.Stories(db, options, build_story)
+
+    def cached(request: Request, entry: cache.Built, name: str, media_type: str, render: Callable[[], bytes],
+               keep: bool = True) -> Response:
+        """A page rendered once per build (keep=False: per request), with the build's ETag: 304 when unchanged."""
+        tag = cache.etag(entry.marker, name)
+        headers = {"ETag": tag, "Cache-Control": "no-cache"}  # no-cache: always asked again, answered 304
+        if tag in (t.strip() for t in request.headers.get("if-none-match", "").split(",")):
+            return Response(status_code=304, headers=headers)
+        body = entry.page(name, render) if keep else render()
+        return Response(body, media_type=media_type, headers=headers)
+
+    def html(name: str, **context: Any) -> bytes:
+        return templates.get_template(name).render(**context).encode()
+
+    def story_of(article_id: str) -> str | None:
+        store = Store.open(db)
+        try:
+            return store.story_of(article_id)
+        finally:
+            store.close()
+
     def load_article(article_id: str) -> tuple[Article, str | None]:
         store = Store.open(db)
         try:
@@ -206,23 +229,29 @@ def create_app(db: str, options: Options | None = None, host: str = "127.0.0.1",
 
     # ids may hold "/" (they come from the input's "id" field): the path converter keeps them whole
     @app.get("/stories/{story_id:path}", response_class=HTMLResponse, include_in_schema=False)
-    def story_page(story_id: str, since: str = "") -> HTMLResponse:
-        analysis = build_story(story_id)
-        return page("story_page.html.j2", analysis=analysis, v=story_view(analysis, analysis.stories[0]),
-                    h=follow.history_context(analysis.stories[0], since))
+    def story_page(request: Request, story_id: str, since: str = "") -> Response:
+        entry = built.get(story_id)
+        story = entry.analysis.stories[0]
+        return cached(request, entry, f"story?since={since}", "text/html; charset=utf-8", lambda: html(
+            "story_page.html.j2", analysis=entry.analysis, v=entry.view, h=follow.history_context(story, since)),
+            keep=not since)  # one page per build; a page since a given time is made on demand
 
     @app.get("/articles/{article_id:path}", response_class=HTMLResponse, include_in_schema=False)
-    def article_page(article_id: str) -> HTMLResponse:
-        article, story_id = load_article(article_id)
-        statuses: dict[str, tuple[str, str]] = {}
-        if story_id:
-            story = build_story(story_id).stories[0]
-            for claim in story.claims:
-                for source_id, sentence in claim.sources:
-                    if source_id == article_id:
-                        statuses[sentence] = (claim.status, claim.reason)
-        return page("article.html.j2", article=article, story_id=story_id,
-                    paragraphs=marked_paragraphs(article, statuses))
+    def article_page(request: Request, article_id: str) -> Response:
+        story_id = story_of(article_id)
+        if story_id is None:  # not placed (or no such article: 404)
+            article, story_id = load_article(article_id)
+            return page("article.html.j2", article=article, story_id=story_id,
+                        paragraphs=marked_paragraphs(article, {}))
+        entry = built.get(story_id)
+        # the story's build holds its articles: the article page does not rebuild or re-read the story
+        found = next((a for a in entry.analysis.articles if a.id == article_id), None)
+        if found is None:  # it joined the story after this build was read
+            found, _ = load_article(article_id)
+        article = found
+        return cached(request, entry, f"article:{article_id}", "text/html; charset=utf-8", lambda: html(
+            "article.html.j2", article=article, story_id=story_id,
+            paragraphs=marked_paragraphs(article, entry.statuses(article_id))))
 
     @app.get("/add", response_class=HTMLResponse, include_in_schema=False)
     def add_page() -> HTMLResponse:
@@ -261,11 +290,15 @@ def create_app(db: str, options: Options | None = None, host: str = "127.0.0.1",
         return {"stories": [{"id": r.id, "title": r.title, "articles": r.size, "first_date": r.first_date,
                              "last_date": r.last_date} for r in rows]}
 
-    @app.get("/api/stories/{story_id:path}", summary="One story, built as the JSON contract describes it")
-    def api_story(story_id: str) -> dict[str, Any]:
-        analysis = build_story(story_id)
-        return {"schema_version": 1, "story": story_dict(analysis.stories[0]),
-                "articles": [article_dict(a) for a in analysis.articles]}
+    @app.get("/api/stories/{story_id:path}", summary="One story, built as the JSON contract describes it",
+             response_class=JSONResponse)
+    def api_story(request: Request, story_id: str) -> Response:
+        entry = built.get(story_id)
+        analysis = entry.analysis
+        return cached(request, entry, "json", "application/json", lambda: json.dumps(
+            {"schema_version": 1, "story": story_dict(analysis.stories[0]),
+             "articles": [article_dict(a) for a in analysis.articles]},
+            ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode())  # as JSONResponse writes it
 
     @app.get("/api/articles/{article_id:path}", summary="One article, clean, with its story")
     def api_article(article_id: str) -> dict[str, Any]:
