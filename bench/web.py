@@ -66,14 +66,19 @@ def serve(db: Path, port: int) -> subprocess.Popen[bytes]:
     raise SystemExit("storyline serve did not answer within 120 s")
 
 
-def load(base: str, path: str, clients: int, requests: int) -> dict[str, float]:
-    """`clients` threads, each with its own connection, each making `requests` GETs of one path."""
+def load(base: str, path: str, clients: int, requests: int, revalidate: bool = False,
+         encoding: str = "gzip, deflate") -> dict[str, float]:
+    """`clients` threads, each with its own connection, each making `requests` GETs of one path (revalidate:
+    with the page's ETag, as a browser asks again for a page it has; httpx, like browsers, takes gzip)."""
     import httpx
 
     latencies: list[float] = []
     failures: list[str] = []
     start = threading.Barrier(clients + 1)
     sizes: list[int] = []
+    wire: list[int] = []
+    tag = httpx.get(base + path).headers.get("etag", "") if revalidate else ""
+    want = 304 if revalidate else 200
 
     def client() -> None:
         with httpx.Client(base_url=base, timeout=120) as http:
@@ -81,11 +86,12 @@ def load(base: str, path: str, clients: int, requests: int) -> dict[str, float]:
             start.wait()
             for _ in range(requests):
                 began = time.perf_counter()
-                response = http.get(path)
+                response = http.get(path, headers={"Accept-Encoding": encoding, **({"If-None-Match": tag} if tag else {})})
                 mine.append(time.perf_counter() - began)
-                if response.status_code != 200:
+                if response.status_code != want:
                     failures.append(f"{response.status_code} {path}")
                 sizes.append(len(response.content))
+                wire.append(response.num_bytes_downloaded)
             latencies.extend(mine)
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
@@ -101,7 +107,8 @@ def load(base: str, path: str, clients: int, requests: int) -> dict[str, float]:
     latencies.sort()
     return {"median_ms": 1000 * statistics.median(latencies),
             "p95_ms": 1000 * latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))],
-            "per_second": len(latencies) / wall, "kb": statistics.mean(sizes) / 1024}
+            "per_second": len(latencies) / wall, "kb": statistics.mean(sizes) / 1024,
+            "wire_kb": statistics.mean(wire) / 1024}
 
 
 def rebuilt_per_view(base: str, db: Path, path: str, views: int) -> dict[str, float]:
@@ -122,7 +129,7 @@ def rebuilt_per_view(base: str, db: Path, path: str, views: int) -> dict[str, fl
             assert http.get(path).status_code == 200
             latencies.append(time.perf_counter() - began)
     return {"median_ms": 1000 * statistics.median(latencies), "p95_ms": 1000 * max(latencies),
-            "per_second": 1 / statistics.median(latencies), "kb": 0.0}
+            "per_second": 1 / statistics.median(latencies), "kb": float("nan"), "wire_kb": float("nan")}
 
 
 def main() -> None:
@@ -153,15 +160,21 @@ def main() -> None:
             for path in pages.values():  # warm: templates compiled, builds made, caches filled
                 load(base, path, 2, 2)
             results = {name: load(base, path, args.clients, args.requests) for name, path in pages.items()}
+            results["largest story page, not compressed (no gzip asked)"] = load(
+                base, pages[f"largest story page ({largest.size} articles)"], args.clients, args.requests,
+                encoding="identity")
+            results["largest story page, revalidated (ETag -> 304)"] = load(
+                base, pages[f"largest story page ({largest.size} articles)"], args.clients, args.requests, True)
             results["baseline: largest story page rebuilt per view (1 client)"] = rebuilt_per_view(
                 base, db, pages[f"largest story page ({largest.size} articles)"], 5)
         finally:
             server.terminate()
             server.wait(timeout=30)
     print(f"storyline serve on {os.cpu_count()} cores, {args.clients} concurrent clients x {args.requests} requests")
-    print(f"{'page':<56} {'median ms':>10} {'p95 ms':>8} {'pages/s':>8} {'KB':>7}")
+    print(f"{'page':<58} {'median ms':>10} {'p95 ms':>8} {'pages/s':>8} {'KB':>6} {'wire KB':>8}")
     for name, r in results.items():
-        print(f"{name:<56} {r['median_ms']:>10.1f} {r['p95_ms']:>8.1f} {r['per_second']:>8.1f} {r['kb']:>7.0f}")
+        print(f"{name:<58} {r['median_ms']:>10.1f} {r['p95_ms']:>8.1f} {r['per_second']:>8.1f} {r['kb']:>6.0f} "
+              f"{r['wire_kb']:>8.0f}")
     listing = results["story list"]["median_ms"]
     story_name = f"largest story page ({largest.size} articles)"
     print(f"largest story page / list latency (median): {results[story_name]['median_ms'] / listing:.2f}x "

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from storyline import align, api, pipeline
 from storyline.settings import load_options
 from storyline.store import Store
-from storyline.web.app import create_app
+from storyline.web.app import accepts_gzip, create_app
 
 from .conftest import EXAMPLES
 
@@ -68,9 +68,10 @@ def test_pages_read_the_build_once_answer_304_and_follow_changes(stored, tmp_pat
     store = Store.open(db)
     store.drop_story_builds([biggest])  # as `storyline check --drop-builds` does
     store.close()
-    rebuilt = client.get(f"/api/stories/{biggest}", headers={"If-None-Match": data.headers["etag"]})
+    rebuilt = client.get(f"/api/stories/{biggest}")
     assert rebuilt.status_code == 200 and len(builds) == 1  # built again, once
-    assert rebuilt.json() == data.json() and rebuilt.headers["etag"] != data.headers["etag"]
+    assert rebuilt.json() == data.json() and rebuilt.headers["etag"] == data.headers["etag"]  # same build, same tag
+    assert client.get(f"/api/stories/{biggest}").status_code == 200 and len(builds) == 1
 
     api.ingest([str(LATE)], db=db)  # an article joins a story: that story's pages change, and only those
     after = sizes(db)
@@ -147,3 +148,17 @@ def test_check_drop_builds_from_the_command_line(stored, tmp_path):
     shown = subprocess.run([sys.executable, "-m", "storyline.cli", "show", next(iter(stories)), "--db", db],
                            capture_output=True, text=True)
     assert shown.returncode == 0 and shown.stdout.strip()
+
+
+def test_kept_pages_are_gzipped_once_for_clients_that_take_it(stored):
+    assert accepts_gzip("gzip, deflate, br") and accepts_gzip("br;q=1.0, gzip;q=0.5") and accepts_gzip("*")
+    assert not accepts_gzip("identity") and not accepts_gzip("gzip;q=0") and not accepts_gzip("")
+    story_ids = sizes(stored)
+    biggest = max(story_ids, key=lambda s: len(story_ids[s]))
+    client = TestClient(create_app(stored), base_url="http://127.0.0.1")
+    plain = client.get(f"/api/stories/{biggest}", headers={"Accept-Encoding": "identity"})
+    packed = client.get(f"/api/stories/{biggest}", headers={"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in plain.headers and packed.headers["content-encoding"] == "gzip"
+    assert packed.json() == plain.json() and packed.headers["vary"] == "Accept-Encoding"
+    assert packed.num_bytes_downloaded < len(plain.content) / 3
+    assert packed.headers["etag"] != plain.headers["etag"]  # different bytes, different validators

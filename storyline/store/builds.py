@@ -38,14 +38,14 @@ class Builds(Base):
                 " built_at=excluded.built_at",
                 (story.id, stamp, json.dumps(dataclasses.asdict(story), ensure_ascii=False), now()))
 
-    def story_build_marker(self, story_id: str) -> tuple[str, str, int, str] | None:
-        """(stamp, built at, number of history changes, time of the latest) of a story's stored build, None
-        without one: one indexed read that tells a reader whether what it made from the build is still current."""
+    def story_build_marker(self, story_id: str) -> tuple[str, int, str] | None:
+        """(stamp, number of history changes, time of the latest) of a story's stored build, None without one:
+        one indexed read that tells a reader whether what it made from the build is still current."""
         row = self.db.execute(
-            "SELECT b.stamp, b.built_at, (SELECT COUNT(*) FROM story_changes c WHERE c.story_id = b.story_id),"
+            "SELECT b.stamp, (SELECT COUNT(*) FROM story_changes c WHERE c.story_id = b.story_id),"
             " (SELECT MAX(at) FROM story_changes c WHERE c.story_id = b.story_id)"
             " FROM story_builds b WHERE b.story_id = ?", (story_id,)).fetchone()
-        return None if row is None else (str(row[0]), str(row[1]), int(row[2]), str(row[3] or ""))
+        return None if row is None else (str(row[0]), int(row[1]), str(row[2] or ""))
 
     def drop_story_builds(self, story_ids: Sequence[str] | None = None) -> int:
         """Forget stored builds (all, or those of the stories given): each is built again when next read."""

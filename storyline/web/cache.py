@@ -2,7 +2,7 @@
 
 The store keeps each story's build (store/builds.py); reading and decoding it still costs tens of ms for a
 large story, and rendering its page or JSON as much again. A reader checks with one indexed read whether the
-stored build (its stamp, when it was built, the story's history) is the one it holds, and if so reuses the
+stored build (its stamp, the story's history) is the one it holds, and if so reuses the
 decoded story, its view and the pages already rendered from it. The same marker is the pages' ETag.
 """
 
@@ -12,6 +12,7 @@ import functools
 import hashlib
 import secrets
 import threading
+import zlib
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,7 +25,8 @@ from ..report.views import StoryView, story_view
 from ..settings import Options
 from ..store import Store
 
-KEPT = 64  # stories per process; the largest ECB+ story's page and JSON are ~400 KB together
+KEPT = 64  # stories per process; the largest ECB+ story's page and JSON are ~400 KB together (+ ~60 KB gzipped)
+BUILD_LOCKS = 16
 
 
 @dataclass
@@ -33,7 +35,6 @@ class Built:
 
     marker: tuple[str, ...]
     analysis: Analysis
-    etag: str
     _view: StoryView | None = None
     rendered: dict[str, bytes] = field(default_factory=dict)
     claim_status: dict[str, dict[str, tuple[str, str]]] | None = None
@@ -68,6 +69,8 @@ class Stories:
         self.db, self.options, self.build, self.kept = db, options, build, kept
         self._lock = threading.Lock()
         self._entries: OrderedDict[str, Built] = OrderedDict()
+        # readers of a story whose build is missing wait for one of them to make it, instead of all building it
+        self._building = [threading.Lock() for _ in range(BUILD_LOCKS)]
 
     def marker(self, store: Store, story_id: str) -> tuple[str, ...] | None:
         """What a current build of the story is: None when the stored build is missing or stale."""
@@ -79,27 +82,37 @@ class Stories:
     def get(self, story_id: str) -> Built:
         store = Store.open(self.db)
         try:
-            marker = self.marker(store, story_id)
-            with self._lock:
-                entry = self._entries.get(story_id)
-                if entry is not None and marker is not None and entry.marker == marker:
-                    self._entries.move_to_end(story_id)
+            entry = self._current(store, story_id)
+            if entry is not None:
+                return entry
+            with self._building[zlib.crc32(story_id.encode()) % BUILD_LOCKS]:
+                entry = self._current(store, story_id)  # another reader may have made it while this one waited
+                if entry is not None:
                     return entry
-            analysis = self.build(story_id)  # reads the stored build, or builds and stores it when stale
-            story = analysis.stories[0]
-            marker = self.marker(store, story_id)
-            if marker is None or marker[0] != build_stamp(story.article_ids, self.options) \
-                    or marker[2] != str(len(story.changes)):
-                marker = ("unstored",)  # it changed meanwhile: kept for this request, never matched by the next
+                analysis = self.build(story_id)  # reads the stored build, or builds and stores it when stale
+                story = analysis.stories[0]
+                marker = self.marker(store, story_id)
+                if marker is None or marker[0] != build_stamp(story.article_ids, self.options) \
+                        or marker[1] != str(len(story.changes)):
+                    marker = ("unstored",)  # it changed meanwhile: serves this request, never matched by the next
+                entry = Built(marker=marker, analysis=analysis)
+                with self._lock:
+                    self._entries[story_id] = entry
+                    self._entries.move_to_end(story_id)
+                    while len(self._entries) > self.kept:
+                        self._entries.popitem(last=False)
+                return entry
         finally:
             store.close()
-        entry = Built(marker=marker, analysis=analysis, etag=etag(marker))
+
+    def _current(self, store: Store, story_id: str) -> Built | None:
+        marker = self.marker(store, story_id)
         with self._lock:
-            self._entries[story_id] = entry
-            self._entries.move_to_end(story_id)
-            while len(self._entries) > self.kept:
-                self._entries.popitem(last=False)
-        return entry
+            entry = self._entries.get(story_id)
+            if entry is not None and marker is not None and entry.marker == marker:
+                self._entries.move_to_end(story_id)
+                return entry
+        return None
 
 
 def etag(marker: tuple[str, ...], *more: Any) -> str:
