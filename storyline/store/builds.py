@@ -8,8 +8,10 @@ replaced by whoever reads it. A new article therefore invalidates only its own s
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import types
+from collections.abc import Callable
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
 from ..model import Story
@@ -43,18 +45,35 @@ class Builds(Base):
 
 def decode(cls: Any, value: Any) -> Any:
     """A frozen dataclass (with tuples, optionals, nested dataclasses) back from dataclasses.asdict's JSON."""
-    if value is None:
-        return None
+    return _decoder(cls)(value)
+
+
+@functools.cache
+def _decoder(cls: Any) -> Callable[[Any], Any]:
+    """One decoding function per type, made once: resolving type hints per object was most of a page's time."""
     if dataclasses.is_dataclass(cls) and isinstance(cls, type):
         hints = get_type_hints(cls)
-        return cls(**{f.name: decode(hints[f.name], value[f.name]) for f in dataclasses.fields(cls) if f.name in value})
+        fields = [(f.name, hints[f.name]) for f in dataclasses.fields(cls)]
+
+        def dataclass_(value: Any) -> Any:
+            if value is None:
+                return None
+            return cls(**{name: _decoder(hint)(value[name]) for name, hint in fields if name in value})
+        return dataclass_
     origin = get_origin(cls)
     if origin is tuple:
         args = get_args(cls)
         if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(decode(args[0], v) for v in value)
-        return tuple(decode(a, v) for a, v in zip(args, value, strict=True))
+            item = args[0]
+            return lambda value: None if value is None else tuple(map(_decoder(item), value))
+        return lambda value: None if value is None else tuple(
+            _decoder(a)(v) for a, v in zip(args, value, strict=True))
     if origin in (Union, types.UnionType):
         options = [a for a in get_args(cls) if a is not type(None)]
-        return decode(options[0], value) if len(options) == 1 else value
+        if len(options) == 1:
+            return _decoder(options[0])
+    return _identity
+
+
+def _identity(value: Any) -> Any:
     return value
