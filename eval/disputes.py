@@ -2,7 +2,7 @@
 
 eval/data/disputes-ecbplus.tsv (see eval/data/disputes-README.md): real ECB+ claim pairs labelled agree /
 contradict / unrelated / reports, split by topic into a tuning half and a test half. For each pair,
-storyline's own decision (storyline.align: the learned pair model, conflict(), stance) says "disputed",
+storyline's own decision (storyline.align's learned pair model, storyline.disputes.conflict(), stance) says "disputed",
 "corroborated" (both assert the same fact) or neither. The one free setting, DISPUTE_SHARE (how sure the
 pair model must be that two claims are about the same thing before a conflict counts), is chosen on the
 tuning half; figures are reported on the test half. Baseline in the same run: "disputed" when exactly one
@@ -23,7 +23,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from storyline import align, embed, nlp  # noqa: E402
+from storyline import align, disputes, embed, nlp  # noqa: E402
 from storyline.analyze.claims import _main_clause_negated, negated_word, numbers_in, stance_of  # noqa: E402
 from storyline.analyze.dates import find_dates  # noqa: E402
 from storyline.analyze.entities import extract_mentions  # noqa: E402
@@ -53,10 +53,10 @@ def member(text: str, vector: np.ndarray, parser: object, key: str) -> align._Me
 
 def decide(a: align._Member, b: align._Member, model: align.PairModel, share: float) -> str:
     p = float(model.probability([align.pair_features(a, b)])[0])
-    if p >= model.threshold * share and align.conflict(a, b, p):
+    if p >= model.threshold * share and disputes.conflict(a, b, p):
         return "disputed"
     # the same decision cluster() makes for a pair: the model, the cosine gate, one stance, figures on both or neither
-    figures = [bool(align.quantities(m.claim)) for m in (a, b)]
+    figures = [bool(disputes.quantities(m.claim)) for m in (a, b)]
     if p >= model.threshold and float(a.vector @ b.vector) >= model.gate and "reported" not in (a.claim.stance, b.claim.stance) \
             and a.claim.stance == b.claim.stance and figures[0] == figures[1]:
         return "corroborated"
@@ -106,14 +106,14 @@ def main() -> None:
 
     # precision first: the share and denial cosine with the best F0.5 of "disputed" on the tuning half
     def tuned(setting: tuple[float, float]) -> float:
-        align.DENIAL_COSINE = setting[1]
+        disputes.DENIAL_COSINE = setting[1]
         return f_half(*scores([rows[i] for i in tune], run(tune, setting[0]))["disputed"][:2])
 
-    default_denial = align.DENIAL_COSINE
+    default_denial = disputes.DENIAL_COSINE
     share, denial = max(((s, d) for s in SHARES for d in DENIAL_COSINES), key=tuned)
-    align.DENIAL_COSINE = denial
+    disputes.DENIAL_COSINE = denial
     tuned_run = run(test, share)
-    align.DENIAL_COSINE = default_denial  # the figures below are storyline as shipped
+    disputes.DENIAL_COSINE = default_denial  # the figures below are storyline as shipped
     cut = max((round(x, 2) for x in np.arange(0.3, 0.95, 0.05)), key=lambda t: scores(
         [rows[i] for i in tune], [baseline(rows[i]["text_a"], rows[i]["text_b"], pairs[i][2], t) for i in tune],
     )["corroborated"][0] * 0 + f_half(*scores([rows[i] for i in tune], [
@@ -124,7 +124,7 @@ def main() -> None:
     counts = {label: sum(r["label"] == label for r in test_rows) for label in ("agree", "contradict", "unrelated", "reports")}
     print(f"disputes: {len(rows)} labelled pairs; test half {len(test_rows)} "
           f"({', '.join(f'{k} {v}' for k, v in counts.items())}); DISPUTE_SHARE {share} chosen on the tuning half "
-          f"(align.DISPUTE_SHARE = {align.DISPUTE_SHARE}); shipped DENIAL_COSINE {default_denial}, the tuning half "
+          f"(disputes.DISPUTE_SHARE = {disputes.DISPUTE_SHARE}); shipped DENIAL_COSINE {default_denial}, the tuning half "
           f"would pick {denial} (its denials are minimal edits: no hard negatives with incidental negations)")
     for name, predicted in (("storyline", ours), (f"tuned denial {denial}", tuned_run), ("denial-word baseline", base)):
         s = scores(test_rows, predicted)

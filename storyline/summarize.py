@@ -7,9 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from .analyze.claims import numbers_in
 from .analyze.dates import calendar_point, week_of
 from .analyze.lexicon import NUMBER_WORDS, SPEECH_VERBS
-from .model import Article, Claim, Event, SummarySentence
+from .disputes import quantities
+from .model import Article, Claim, ClaimMention, Event, SummarySentence
 
 _NUMBERS = {w for w in NUMBER_WORDS if w.isalpha()}
 
@@ -116,10 +118,6 @@ def _outlets(claim: Claim, by_id: dict[str, Article]) -> str:
 
 def dispute_sentence(sides: Sequence[Claim], by_id: dict[str, Article]) -> str:
     """What is in dispute and who says what: "Sources disagree on the number of workers: nine (A, B), twelve (C)"."""
-    from .align import quantities
-    from .analyze.claims import numbers_in
-    from .model import ClaimMention
-
     values = [quantities(ClaimMention(text=c.text, start=0, end=0, numbers=numbers_in(c.text))) for c in sides]
     common = set.intersection(*(set(v) for v in values)) if values else set()
     for unit in sorted(common):
