@@ -2,9 +2,11 @@
 
 A store with ECB+ dev ingested (made once, cached in /tmp) is copied, `storyline serve` is started on a free
 port exactly as a user starts it, warmed, and then 20 client threads each request a page N times:
-the story list, the largest story's page, its JSON, and an article of it. Baseline in the same run: the
-list (the aim is the largest story within 3x of it) and the largest story's page rebuilt per view (its
-stored build dropped before each request), which is what every view cost before builds were stored.
+the story list, the largest story's page, its JSON, and an article of it; then the story page again
+uncompressed, and revalidated with its ETag (304). Baseline in the same run: the list (the aim is the
+largest story within 3x of it) and the largest story's page rebuilt per view (its stored build dropped
+before each request), which is what every view cost before builds were stored. The server's CPU time
+per page (from /proc) says what one core can serve whatever the neighbours on the machine do.
 
     .venv/bin/python bench/web.py [--clients 20] [--requests 10]
 """
@@ -36,7 +38,7 @@ def base_store() -> Path:
     if not BASE_DB.exists():
         partial = BASE_DB.with_suffix(".partial")
         partial.unlink(missing_ok=True)
-        subprocess.run([str(BIN / "storyline"), "ingest", str(SHARED / "corpus" / "ecbplus-dev"), "--db", str(partial)],
+        subprocess.run([str(BIN / "storyline"), "ingest", str(SHARED / "corpus" / "ecbplus-dev"), "--db", str(partial), "-q"],
                        check=True, stdout=subprocess.DEVNULL)
         partial.rename(BASE_DB)
     return BASE_DB
@@ -66,8 +68,14 @@ def serve(db: Path, port: int) -> subprocess.Popen[bytes]:
     raise SystemExit("storyline serve did not answer within 120 s")
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def load(base: str, path: str, clients: int, requests: int, revalidate: bool = False,
-         encoding: str = "gzip, deflate") -> dict[str, float]:
+         encoding: str = "gzip, deflate", server: int = 0) -> dict[str, float]:
     """`clients` threads, each with its own connection, each making `requests` GETs of one path (revalidate:
     with the page's ETag, as a browser asks again for a page it has; httpx, like browsers, takes gzip)."""
     import httpx
@@ -98,17 +106,18 @@ def load(base: str, path: str, clients: int, requests: int, revalidate: bool = F
     for t in threads:
         t.start()
     start.wait()
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), cpu_seconds(server) if server else 0.0
     for t in threads:
         t.join()
     wall = time.perf_counter() - began
+    cpu = cpu_seconds(server) - cpu if server else float("nan")
     if failures:
         raise SystemExit(f"{len(failures)} failed requests, e.g. {failures[0]}")
     latencies.sort()
     return {"median_ms": 1000 * statistics.median(latencies),
             "p95_ms": 1000 * latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))],
             "per_second": len(latencies) / wall, "kb": statistics.mean(sizes) / 1024,
-            "wire_kb": statistics.mean(wire) / 1024}
+            "wire_kb": statistics.mean(wire) / 1024, "server_cpu_ms": 1000 * cpu / len(latencies)}
 
 
 def rebuilt_per_view(base: str, db: Path, path: str, views: int) -> dict[str, float]:
@@ -129,7 +138,8 @@ def rebuilt_per_view(base: str, db: Path, path: str, views: int) -> dict[str, fl
             assert http.get(path).status_code == 200
             latencies.append(time.perf_counter() - began)
     return {"median_ms": 1000 * statistics.median(latencies), "p95_ms": 1000 * max(latencies),
-            "per_second": 1 / statistics.median(latencies), "kb": float("nan"), "wire_kb": float("nan")}
+            "per_second": 1 / statistics.median(latencies), "kb": float("nan"), "wire_kb": float("nan"),
+            "server_cpu_ms": float("nan")}
 
 
 def main() -> None:
@@ -141,6 +151,7 @@ def main() -> None:
 
     from storyline.store import Store
 
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="storyline-bench-web-") as tmp:
         db = Path(tmp) / "store.db"
         shutil.copy(base_store(), db)
@@ -159,22 +170,25 @@ def main() -> None:
         try:
             for path in pages.values():  # warm: templates compiled, builds made, caches filled
                 load(base, path, 2, 2)
-            results = {name: load(base, path, args.clients, args.requests) for name, path in pages.items()}
+            results = {name: load(base, path, args.clients, args.requests, server=server.pid)
+                       for name, path in pages.items()}
             results["largest story page, not compressed (no gzip asked)"] = load(
                 base, pages[f"largest story page ({largest.size} articles)"], args.clients, args.requests,
-                encoding="identity")
+                encoding="identity", server=server.pid)
             results["largest story page, revalidated (ETag -> 304)"] = load(
-                base, pages[f"largest story page ({largest.size} articles)"], args.clients, args.requests, True)
+                base, pages[f"largest story page ({largest.size} articles)"], args.clients, args.requests, True, server=server.pid)
             results["baseline: largest story page rebuilt per view (1 client)"] = rebuilt_per_view(
                 base, db, pages[f"largest story page ({largest.size} articles)"], 5)
         finally:
             server.terminate()
             server.wait(timeout=30)
-    print(f"storyline serve on {os.cpu_count()} cores, {args.clients} concurrent clients x {args.requests} requests")
-    print(f"{'page':<58} {'median ms':>10} {'p95 ms':>8} {'pages/s':>8} {'KB':>6} {'wire KB':>8}")
+    print(f"storyline serve (one process, as a user starts it) on {os.cpu_count()} cores, {args.clients} concurrent "
+          f"clients x {args.requests} requests each, load average before {load_before:.1f} (clients share the cores)")
+    print(f"{'page':<58} {'median ms':>10} {'p95 ms':>8} {'pages/s':>8} {'KB':>6} {'wire KB':>8} "
+          f"{'server CPU ms/page':>19}")
     for name, r in results.items():
         print(f"{name:<58} {r['median_ms']:>10.1f} {r['p95_ms']:>8.1f} {r['per_second']:>8.1f} {r['kb']:>6.0f} "
-              f"{r['wire_kb']:>8.0f}")
+              f"{r['wire_kb']:>8.0f} {r['server_cpu_ms']:>19.2f}")
     listing = results["story list"]["median_ms"]
     story_name = f"largest story page ({largest.size} articles)"
     print(f"largest story page / list latency (median): {results[story_name]['median_ms'] / listing:.2f}x "
