@@ -162,3 +162,46 @@ def test_kept_pages_are_gzipped_once_for_clients_that_take_it(stored):
     assert packed.json() == plain.json() and packed.headers["vary"] == "Accept-Encoding"
     assert packed.num_bytes_downloaded < len(plain.content) / 3
     assert packed.headers["etag"] != plain.headers["etag"]  # different bytes, different validators
+
+
+def test_build_marker_follows_the_build_and_the_history_on_both_stores(db_url):
+    from storyline.model import Story, StoryChange
+
+    store = Store.open(db_url)
+    try:
+        assert store.story_build_marker("s1") is None
+        store.save_story_build(Story(id="s1", title="Fire", article_ids=("a1",)), "stamp-1")
+        store.save_story_build(Story(id="s2", title="Flood", article_ids=("a2",)), "stamp-2")
+        assert store.story_build_marker("s1") == ("stamp-1", 0, "")
+        store.save_story_build(Story(id="s1", title="Fire", article_ids=("a1", "a3")), "stamp-3")
+        assert store.story_build_marker("s1") == ("stamp-3", 0, "")
+        change = StoryChange(version=1, at="2026-01-02T03:04:05+00:00", kind="article_joined", text="a3 joined")
+        store.add_story_version("s1", {"articles": ["a1", "a3"]}, [change])
+        assert store.story_build_marker("s1") == ("stamp-3", 1, change.at)  # the history is part of the page
+        assert store.drop_story_builds(["s1", "nope"]) == 1
+        assert store.story_build_marker("s1") is None and store.story_build_marker("s2") is not None
+    finally:
+        store.close()
+
+
+def test_a_process_keeps_a_bounded_number_of_articles(stored):
+    from storyline.web.cache import Stories
+
+    story_ids = sorted(sizes(stored), key=lambda s: -len(sizes(stored)[s]))[:2]
+    reads: list[str] = []
+
+    def read(story_id: str):
+        reads.append(story_id)
+        return api.show(story_id, db=stored)
+
+    roomy = Stories(stored, load_options(), read)
+    for story_id in [*story_ids, *story_ids]:
+        assert roomy.get(story_id).analysis.stories[0].id == story_id
+    assert reads == story_ids  # each read once, then kept
+    reads.clear()
+    tight = Stories(stored, load_options(), read, kept=1)  # room for less than one story: only the latest kept
+    for story_id in [*story_ids, *story_ids]:
+        tight.get(story_id)
+    assert reads == [*story_ids, *story_ids]
+    tight.get(story_ids[1])
+    assert len(reads) == 4  # the latest is always kept

@@ -25,7 +25,10 @@ from ..report.views import StoryView, story_view
 from ..settings import Options
 from ..store import Store
 
-KEPT = 64  # stories per process; the largest ECB+ story's page and JSON are ~400 KB together (+ ~60 KB gzipped)
+# What a process keeps, counted in articles (a kept story holds its articles, its page and JSON, ~15 KB an
+# article for ECB+): bounded whatever the size of the stories; the most recently read story is always kept.
+KEPT_ARTICLES = 5000
+KEPT_PAGES = 100  # rendered pages per story (its page, JSON, gzipped copies, its articles' pages)
 BUILD_LOCKS = 16
 
 
@@ -58,14 +61,16 @@ class Built:
     def page(self, name: str, render: Callable[[], bytes]) -> bytes:
         body = self.rendered.get(name)
         if body is None:
-            body = self.rendered[name] = render()
+            body = render()
+            if len(self.rendered) < KEPT_PAGES:  # a story of thousands of articles does not keep them all
+                self.rendered[name] = body
         return body
 
 
 class Stories:
     """The per-process cache of built stories, least recently used first out."""
 
-    def __init__(self, db: str, options: Options, build: Callable[[str], Analysis], kept: int = KEPT) -> None:
+    def __init__(self, db: str, options: Options, build: Callable[[str], Analysis], kept: int = KEPT_ARTICLES) -> None:
         self.db, self.options, self.build, self.kept = db, options, build, kept
         self._lock = threading.Lock()
         self._entries: OrderedDict[str, Built] = OrderedDict()
@@ -99,7 +104,8 @@ class Stories:
                 with self._lock:
                     self._entries[story_id] = entry
                     self._entries.move_to_end(story_id)
-                    while len(self._entries) > self.kept:
+                    while len(self._entries) > 1 and sum(len(e.analysis.articles) + 1
+                                                         for e in self._entries.values()) > self.kept:
                         self._entries.popitem(last=False)
                 return entry
         finally:
