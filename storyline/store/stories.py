@@ -69,6 +69,9 @@ class Stories(Base):
             raise StoryNotFound(f"no story {story_id!r} in {self.url}")
         return _story(row)
 
+    def count_stories(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM stories").fetchone()[0])
+
     def stories(self) -> list[StoryRow]:
         return [_story(r) for r in self.db.execute("SELECT * FROM stories ORDER BY seq")]
 
