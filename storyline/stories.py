@@ -13,6 +13,7 @@ import functools
 import json
 import math
 import re
+import weakref
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -321,28 +322,42 @@ def _days(values: set[str]) -> set[int]:
 
 class Rarity(dict[str, float]):
     """Key -> idf ("" -> a key no stored article has), as the store counted them in one generation (the
-    stored articles did not change in between): what is computed from it may be kept until they do."""
+    stored articles did not change in between): it holds, and what is computed from it may be kept, until
+    they do. Keys are added as placements need them."""
 
-    def __init__(self, values: dict[str, float], generation: object) -> None:
-        super().__init__(values)
+    def __init__(self, generation: object, total: int) -> None:
+        super().__init__({"": math.log((total + 1) / 0.5)})
         self.generation = generation
+        self.total = total
+
+
+# Each store's rarities of its current generation (a batch's placements ask for the same keys again and again);
+# past this many keys they start over, so memory stays bounded on a store that is not written to.
+_RARITIES: weakref.WeakKeyDictionary[Store, Rarity] = weakref.WeakKeyDictionary()
+_RARE_KEYS = 500_000
 
 
 def idf_for(store: Store, keys: set[str], stories: Sequence[StoryRow]) -> Rarity:
     """How rare each key is among stored articles; "" is the weight of a key no stored article has.
 
-    Only keys the features weigh: the article's, the stories' names, dates and numbers, and the stories'
-    words only while their sum of squares is not yet known for this generation (features() weighs a story
-    word only in that sum, or as a word the article shares). The store keeps the counts it read for the
-    generation, so a batch's placements read each key once.
+    Holds at least the keys features() weighs: the article's; the stories' names, dates and numbers; a
+    story's words only while their sum of squares is not known for this generation (features() weighs a
+    story word only in that sum, or as a word the article shares). Other keys it holds have their true
+    weight too, so the features are those of a rarity of exactly these keys.
     """
     generation = store.key_generation()
+    rarity = _RARITIES.get(store)
+    if rarity is None or rarity.generation != generation or len(rarity) > _RARE_KEYS:
+        rarity = _RARITIES[store] = Rarity(generation, store.count_articles())
     wanted = set(keys)
     for story in stories:
         for kind, values in _story_kinds(story).items():
             if kind != "w" or ("squares", generation) not in story.memo:
                 wanted.update(values)
-    return Rarity(idf_from(store.key_frequencies(wanted), store.count_articles(), wanted), generation)
+    missing = [k for k in wanted if k not in rarity]
+    if missing:
+        rarity.update(idf_from(store.key_frequencies(missing), rarity.total, set(missing)))
+    return rarity
 
 
 def idf_from(frequencies: dict[str, int], total: int, wanted: set[str]) -> dict[str, float]:

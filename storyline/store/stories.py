@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 import numpy as np
@@ -31,6 +31,8 @@ class StoryRow:
 
 
 class Stories(Base):
+    _story_rows: dict[str, StoryRow]  # the last candidate list's rows and those saved since, by id
+
     def new_story_id(self) -> str:
         with self.db.transaction():
             value = self.db.execute("SELECT value FROM counters WHERE name = 'story'").fetchone()[0]
@@ -41,6 +43,7 @@ class Stories(Base):
 
     def save_story(self, row: StoryRow) -> None:
         seq = int(row.id[1:]) if row.id[1:].isdigit() else 0
+        stamp, at = uuid.uuid4().hex, now()
         with self.db.transaction():
             self.db.execute(
                 "INSERT INTO stories (id, title, size, first_date, last_date, centroid, entity_keys, seq, updated_at,"
@@ -49,8 +52,12 @@ class Stories(Base):
                 " centroid=excluded.centroid, entity_keys=excluded.entity_keys, updated_at=excluded.updated_at,"
                 " stamp=excluded.stamp",
                 (row.id, row.title, row.size, row.first_date, row.last_date, blob(row.centroid),
-                 json.dumps(row.entity_keys), seq, now(), uuid.uuid4().hex),
+                 json.dumps(row.entity_keys), seq, at, stamp),
             )
+            # the row as it reads back (float16 centroid), so the next candidate list need not read it
+            centroid = array(blob(row.centroid))
+            self._kept_rows()[row.id] = replace(row, centroid=centroid[0] if centroid.size else centroid.reshape(-1),
+                                                updated_at=at, stamp=stamp, memo={})
 
     def delete_story(self, story_id: str) -> None:
         with self.db.transaction():
@@ -61,6 +68,9 @@ class Stories(Base):
         if row is None:
             raise StoryNotFound(f"no story {story_id!r} in {self.url}")
         return _story(row)
+
+    def count_stories(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM stories").fetchone()[0])
 
     def stories(self) -> list[StoryRow]:
         return [_story(r) for r in self.db.execute("SELECT * FROM stories ORDER BY seq")]
@@ -121,7 +131,7 @@ class Stories(Base):
         """The stories named, each read in full only when its stamp moved since the last call (successive
         placements see mostly the same stories: decoding their names and centroids again is most of a read).
         Only the last call's rows are kept, so the memory is that of one candidate list."""
-        kept: dict[str, StoryRow] = getattr(self, "_story_rows", {})
+        kept = self._kept_rows()
         stale = [story_id for story_id, stamp in wanted if story_id not in kept or kept[story_id].stamp != stamp]
         fresh: dict[str, StoryRow] = {}
         for start in range(0, len(stale), 500):
@@ -132,6 +142,11 @@ class Stories(Base):
         out = [fresh.get(story_id) or kept[story_id] for story_id, _ in wanted if story_id in fresh or story_id in kept]
         self._story_rows = {row.id: row for row in out}
         return out
+
+    def _kept_rows(self) -> dict[str, StoryRow]:
+        if not hasattr(self, "_story_rows"):
+            self._story_rows = {}
+        return self._story_rows
 
     # --- stories waiting for consolidation, kept in the store so a stopped run's are not forgotten ------
 
