@@ -5,8 +5,10 @@
 
 The real texts of ../shared (ECB+ dev and paris-summit) are parsed, analysed and embedded once (cached), then
 replicated into the store the way a desk ingests them day after day: copy k is published 7 days after copy
-k-1, its people, places and organisations carry other names, its dates are shifted, its vectors live in a
-permuted space and its shingles are salted, so every copy forms stories of its own and is no copy of another.
+k-1; its names and the words particular to its events (all but the words used across three or more of the
+base topics) are spelt with a letter substitution of its own, so they are other people, places and things
+(the same length, so every offset still holds); its dates are shifted, its vectors live in a permuted space
+and its shingles are salted, so every copy forms stories of its own and is no copy of another.
 Each batch goes through the real pipeline steps after analysis: deduplication lookups against the store,
 store, story placement (with consolidation); then a sample of stories is built. Every size runs in a fresh
 process on a fresh store, so its peak memory is its own. PostgreSQL: a throwaway server (Debian's
@@ -22,11 +24,13 @@ import json
 import os
 import pickle
 import random
+import re
+import string
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -70,15 +74,6 @@ def base_corpus() -> list[tuple[object, set[int], np.ndarray, np.ndarray, int]]:
     return out
 
 
-def _tag(k: int) -> str:
-    letters = ""
-    k += 1
-    while k:
-        k, r = divmod(k - 1, 26)
-        letters = chr(65 + r) + letters
-    return letters.capitalize()
-
-
 def _shift(value: str | None, days: int) -> str | None:
     if not value or len(value) < 10 or not value[:4].isdigit():
         return value
@@ -88,23 +83,59 @@ def _shift(value: str | None, days: int) -> str | None:
         return value
 
 
+_LETTERS = re.compile(r"[A-Za-z]+")
+
+
+def general_words(base: list) -> frozenset[str]:
+    """Words used in three or more of the base topics: the language of news, not of one event."""
+    topics: dict[str, set[str]] = {}
+    for article, *_ in base:
+        topic = Path(article.path).name.split("_")[0] if "ecbplus" in article.path else "paris"
+        words = _LETTERS.findall(" ".join(filter(None, (article.title, article.text))))
+        for word in {w.lower() for w in words}:
+            topics.setdefault(word, set()).add(topic)
+    return frozenset(w for w, seen in topics.items() if len(seen) >= 3 and len(w) >= 3)
+
+
+def speller(k: int, general: frozenset[str]) -> Callable[[str, bool], str]:
+    """Copy k's spelling: a letter substitution of its own for names (all words) and for the words particular
+    to events (words=True); length kept, so offsets into the text stay right. Copy 0 is the real text."""
+    letters = list(string.ascii_lowercase)
+    random.Random(k).shuffle(letters)
+    lower = str.maketrans(string.ascii_lowercase + string.ascii_uppercase,
+                          "".join(letters) + "".join(letters).upper())
+
+    def spell(text: str, words: bool) -> str:
+        if not k or not text:
+            return text
+        return _LETTERS.sub(lambda m: m[0] if words and m[0].lower() in general else m[0].translate(lower), text)
+    return spell
+
+
 def copies(base: list, n: int) -> Iterator[tuple[object, set[int], np.ndarray, np.ndarray]]:
     """The first n articles of the replicated corpus, generated lazily (nothing corpus-sized in memory)."""
     salt_mask = (1 << 63) - 1
+    general = general_words(base)
+    spell = speller(0, general)
     for i in range(n):
         k, j = divmod(i, len(base))
+        if j == 0:
+            spell = speller(k, general)
         article, sample, vector, claims, offset = base[j]
         day = EPOCH + timedelta(days=k * COPY_DAYS + offset)
         own = (article.published[:10] if article.published else None)
         shift = (day - date.fromisoformat(own)).days if own else k * COPY_DAYS
-        tag = _tag(k)
-        mentions = tuple(replace(m, text=f"{m.text} {tag}") if k else m for m in article.mentions)
+        mentions = tuple(replace(m, text=spell(m.text, False)) for m in article.mentions)
+        quotes = tuple(replace(q, text=spell(q.text, True), speaker=q.speaker and spell(q.speaker, False))
+                       for q in article.quotes)
+        claim_rows = tuple(replace(c, text=spell(c.text, True)) for c in article.claims)
         dates = tuple(replace(d, value=_shift(d.value, shift)) for d in article.dates)
         permutation = np.random.default_rng(k).permutation(vector.shape[0]) if k else np.arange(vector.shape[0])
         new_id = f"c{k}-{article.id}"
         salt = int.from_bytes(hashlib.blake2b(str(k).encode(), digest_size=8).digest(), "big") if k else 0
         yield (replace(article, id=new_id, origin=new_id, published=day.isoformat(), mentions=mentions, dates=dates,
-                       content_hash=hashlib.sha256(new_id.encode()).hexdigest()),
+                       quotes=quotes, claims=claim_rows, title=article.title and spell(article.title, True),
+                       text=spell(article.text, True), content_hash=hashlib.sha256(new_id.encode()).hexdigest()),
                {(h ^ salt) & salt_mask for h in sample},
                vector[permutation],
                claims[:, permutation] if claims.size else claims)

@@ -27,6 +27,7 @@ from storyline import align, disputes, embed, nlp  # noqa: E402
 from storyline.analyze.claims import _main_clause_negated, negated_word, numbers_in, stance_of  # noqa: E402
 from storyline.analyze.dates import find_dates  # noqa: E402
 from storyline.analyze.entities import extract_mentions  # noqa: E402
+from storyline.analyze.outcomes import outcome_of  # noqa: E402
 from storyline.model import Article, ClaimMention  # noqa: E402
 from storyline.settings import load_options  # noqa: E402
 
@@ -43,7 +44,7 @@ def member(text: str, vector: np.ndarray, parser: object, key: str) -> align._Me
     negated = _main_clause_negated(span)
     claim = ClaimMention(text=text, start=0, end=len(text), numbers=numbers_in(text), negated=negated,
                          stance=stance_of(span, negated), predicate=span.root.lemma_.lower(),
-                         negated_word=negated_word(span) if negated else None)
+                         negated_word=negated_word(span) if negated else None, outcome=outcome_of(span))
     article = Article(id=key, path=key, outlet=key, title=None, author=None, published=None, text=text, removed=(),
                       origin=key, content_hash=key, dates=tuple(find_dates(text, None)),
                       mentions=tuple(extract_mentions(doc)), claims=(claim,))
@@ -53,8 +54,8 @@ def member(text: str, vector: np.ndarray, parser: object, key: str) -> align._Me
 
 def decide(a: align._Member, b: align._Member, model: align.PairModel, share: float) -> str:
     p = float(model.probability([align.pair_features(a, b)])[0])
-    if p >= model.threshold * share and disputes.conflict(a, b, p):
-        return "disputed"
+    if (p >= model.threshold * share and disputes.conflict(a, b, p)) or disputes.outcome_clash(a.claim, b.claim):
+        return "disputed"  # as align does: a pair it scores may conflict; opposite outcomes conflict however worded
     # the same decision cluster() makes for a pair: the model, the cosine gate, one stance, figures on both or neither
     figures = [bool(disputes.quantities(m.claim)) for m in (a, b)]
     if p >= model.threshold and float(a.vector @ b.vector) >= model.gate and "reported" not in (a.claim.stance, b.claim.stance) \

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from .analyze.entities import fold
-from .disputes import _STOP, DISPUTE_SHARE, conflict, quantities
+from .disputes import _STOP, DISPUTE_SHARE, conflict, outcome_disputes, quantities
 from .model import Article, Claim, ClaimMention
 from .settings import Options
 
@@ -160,6 +160,7 @@ def align(articles: Sequence[Article], vectors: dict[str, np.ndarray], options: 
     index = {root: g for g, root in enumerate(roots)}
     group_of = {x: index[root] for root, xs in groups.items() for x in xs}
     built = [_Group([members[x] for x in sorted(groups[root])]) for root in roots]
+    raw_disputes += outcome_disputes(members, [groups[root] for root in roots])  # however differently worded
     disputes: dict[tuple[int, int], str] = {}
     for i, j, reason in raw_disputes:
         a, b = sorted((group_of[i], group_of[j]))
@@ -294,10 +295,7 @@ def _label(groups: list[_Group], disputes: list[tuple[int, int, str]]) -> list[C
         reported_by = tuple(dict.fromkeys(m.article.id for m in reporting if m.article.id not in asserting_ids))
         reporters = sorted({m.article.source for m in reporting})
         against = conflicts.get(g, [])
-        if against:
-            status = "disputed"
-            reason = "; ".join(f"conflicts with {ids[j]}: {why}" for j, why in against)
-        elif len(origins) >= 2:
+        if len(origins) >= 2:
             status = "corroborated"
             reason = f"asserted by {len(origins)} independent origins ({', '.join(outlets)})"
         elif not asserting:
@@ -310,6 +308,9 @@ def _label(groups: list[_Group], disputes: list[tuple[int, int, str]]) -> list[C
                 f" (repeated by {copies - 1} copies of the same text)" if copies > 1 else "")
         if reporting and asserting:
             reason += f"; reported, not asserted, by {', '.join(reporters)}"
+        if against:  # disputed, and still saying how many origins assert it (origins says it too)
+            status = "disputed"
+            reason += "; " + "; ".join(f"conflicts with {ids[j]}: {why}" for j, why in against)
         representative = min(asserting or group.members, key=lambda m: -float(m.vector @ group.centroid))
         claims.append(Claim(
             id=ids[g], text=representative.claim.text, status=status,

@@ -302,8 +302,12 @@ def _mark_top(lines: list[_Line], found: _Found) -> None:
 def _paragraphs(lines: list[_Line]) -> str:
     """One paragraph per line, except where a sentence was broken across lines: join it again."""
     paragraphs: list[str] = []
+    # a text laid out one sentence a line (most long lines end a sentence) breaks lines only between sentences:
+    # an unpunctuated line there is a headline or a standfirst, never the first half of the next sentence
+    long_lines = [ln.text for ln in lines if len(_WORD.findall(ln.text)) >= 6]
+    by_sentence = len(long_lines) >= 4 and sum(t.endswith(rules.TERMINAL) for t in long_lines) >= 0.8 * len(long_lines)
     for line in lines:
-        if paragraphs and _continues(paragraphs[-1], line.text):
+        if paragraphs and _continues(paragraphs[-1], line.text) and not (by_sentence and line.text[:1].isupper()):
             prev = paragraphs[-1]
             if prev.endswith("-") and line.text[:1].islower():
                 paragraphs[-1] = prev + line.text

@@ -149,3 +149,23 @@ def test_a_url_line_above_the_text_is_its_address_not_its_title():
     assert "http" not in doc.text
     # a sentence that merely starts with the scheme's letters is kept
     assert clean("HTTP traffic doubled last year, the operator said.\n").text.startswith("HTTP traffic")
+
+
+def test_address_and_date_lines_are_metadata_and_sentence_lines_stay_apart():
+    """A page address is not the headline, a date-only line is a dateline, and in a text laid out one
+    sentence a line an unpunctuated headline or standfirst is never glued to the sentence after it."""
+    text = """http: / / www. example. com / news / 2011 / ferry - sinks - harbour
+Ferry sinks in Lisbon harbour, crew rescued
+on Feb. 04, 2011
+Forty passengers were taken off a ferry before it sank in Lisbon harbour on Thursday.
+The second accident at the port this winter
+The harbour authority said the crew of six had been rescued by a tug.
+Divers will inspect the wreck on Friday, the authority said.
+Ships were told to keep clear of the channel until the wreck is marked."""
+    c = clean(text)
+    assert c.title == "Ferry sinks in Lisbon harbour, crew rescued"
+    assert "http" not in c.text and "Feb. 04" not in c.text
+    assert c.published == "2011-02-04"
+    paragraphs = c.text.split("\n\n")
+    assert "The second accident at the port this winter" in paragraphs
+    assert paragraphs[0].startswith("Forty passengers")
