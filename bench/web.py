@@ -1,6 +1,6 @@
 """Web latency and pages/s with 20 concurrent readers, over real HTTP, against the server `storyline serve` runs.
 
-A store with ECB+ dev ingested (made once, cached in /tmp) is copied, `storyline serve` is started on a free
+A store with ECB+ dev ingested (made once per version of the code, cached in /tmp) is copied, `storyline serve` is started on a free
 port exactly as a user starts it, warmed, and then 20 client threads each request a page N times:
 the story list, the largest story's page, its JSON, and an article of it; then the story page again
 uncompressed, and revalidated with its ETag (304). Baseline in the same run: the list (the aim is the
@@ -30,19 +30,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import SHARED  # noqa: E402
 
-BASE_DB = Path("/tmp/storyline-bench-web.db")
 BIN = Path(sys.executable).parent
 
 
 def base_store() -> Path:
-    """ECB+ dev ingested once (the ingest is issue 11's item 1, measured by bench/analyze.py, not here)."""
-    if not BASE_DB.exists():
-        partial = BASE_DB.with_suffix(".partial")
+    """ECB+ dev ingested once per version of the code (the ingest is measured by bench/analyze.py, not here)."""
+    from storyline.pipeline import code_fingerprint
+
+    base = Path(f"/tmp/storyline-bench-web-{code_fingerprint()[:12]}.db")
+    if not base.exists():
+        partial = base.with_suffix(".partial")
         partial.unlink(missing_ok=True)
-        subprocess.run([str(BIN / "storyline"), "ingest", str(SHARED / "corpus" / "ecbplus-dev"), "--db", str(partial), "-q"],
-                       check=True, stdout=subprocess.DEVNULL)
-        partial.rename(BASE_DB)
-    return BASE_DB
+        subprocess.run([str(BIN / "storyline"), "ingest", str(SHARED / "corpus" / "ecbplus-dev"), "--db", str(partial),
+                        "-q"], check=True, stdout=subprocess.DEVNULL)
+        partial.rename(base)
+    return base
 
 
 def free_port() -> int:
