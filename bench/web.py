@@ -1,12 +1,13 @@
 """Web latency and pages/s with 20 concurrent readers, over real HTTP, against the server `storyline serve` runs.
 
-A store with ECB+ dev ingested (made once, cached in /tmp) is copied, `storyline serve` is started on a free
+A store with ECB+ dev ingested (made once per version of the code, cached in /tmp) is copied, `storyline serve` is started on a free
 port exactly as a user starts it, warmed, and then 20 client threads each request a page N times:
 the story list, the largest story's page, its JSON, and an article of it; then the story page again
 uncompressed, and revalidated with its ETag (304). Baseline in the same run: the list (the aim is the
 largest story within 3x of it) and the largest story's page rebuilt per view (its stored build dropped
 before each request), which is what every view cost before builds were stored. The server's CPU time
-per page (from /proc) says what one core can serve whatever the neighbours on the machine do.
+per page (from /proc) says what one core can serve whatever the neighbours on the machine do; the clients'
+(20 threads of this process) says how much of the machine the measuring itself takes.
 
     .venv/bin/python bench/web.py [--clients 20] [--requests 10]
 """
@@ -29,19 +30,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import SHARED  # noqa: E402
 
-BASE_DB = Path("/tmp/storyline-bench-web.db")
 BIN = Path(sys.executable).parent
 
 
 def base_store() -> Path:
-    """ECB+ dev ingested once (the ingest is issue 11's item 1, measured by bench/analyze.py, not here)."""
-    if not BASE_DB.exists():
-        partial = BASE_DB.with_suffix(".partial")
+    """ECB+ dev ingested once per version of the code (the ingest is measured by bench/analyze.py, not here)."""
+    from storyline.pipeline import code_fingerprint
+
+    base = Path(f"/tmp/storyline-bench-web-{code_fingerprint()[:12]}.db")
+    if not base.exists():
+        partial = base.with_suffix(".partial")
         partial.unlink(missing_ok=True)
-        subprocess.run([str(BIN / "storyline"), "ingest", str(SHARED / "corpus" / "ecbplus-dev"), "--db", str(partial), "-q"],
-                       check=True, stdout=subprocess.DEVNULL)
-        partial.rename(BASE_DB)
-    return BASE_DB
+        subprocess.run([str(BIN / "storyline"), "ingest", str(SHARED / "corpus" / "ecbplus-dev"), "--db", str(partial),
+                        "-q"], check=True, stdout=subprocess.DEVNULL)
+        partial.rename(base)
+    return base
 
 
 def free_port() -> int:
@@ -106,18 +109,20 @@ def load(base: str, path: str, clients: int, requests: int, revalidate: bool = F
     for t in threads:
         t.start()
     start.wait()
-    began, cpu = time.perf_counter(), cpu_seconds(server) if server else 0.0
+    began, cpu, mine = time.perf_counter(), cpu_seconds(server) if server else 0.0, time.process_time()
     for t in threads:
         t.join()
     wall = time.perf_counter() - began
     cpu = cpu_seconds(server) - cpu if server else float("nan")
+    mine = time.process_time() - mine
     if failures:
         raise SystemExit(f"{len(failures)} failed requests, e.g. {failures[0]}")
     latencies.sort()
     return {"median_ms": 1000 * statistics.median(latencies),
             "p95_ms": 1000 * latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))],
             "per_second": len(latencies) / wall, "kb": statistics.mean(sizes) / 1024,
-            "wire_kb": statistics.mean(wire) / 1024, "server_cpu_ms": 1000 * cpu / len(latencies)}
+            "wire_kb": statistics.mean(wire) / 1024, "server_cpu_ms": 1000 * cpu / len(latencies),
+            "client_cpu_ms": 1000 * mine / len(latencies)}
 
 
 def rebuilt_per_view(base: str, db: Path, path: str, views: int) -> dict[str, float]:
@@ -139,13 +144,13 @@ def rebuilt_per_view(base: str, db: Path, path: str, views: int) -> dict[str, fl
             latencies.append(time.perf_counter() - began)
     return {"median_ms": 1000 * statistics.median(latencies), "p95_ms": 1000 * max(latencies),
             "per_second": 1 / statistics.median(latencies), "kb": float("nan"), "wire_kb": float("nan"),
-            "server_cpu_ms": float("nan")}
+            "server_cpu_ms": float("nan"), "client_cpu_ms": float("nan")}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=20)
-    parser.add_argument("--requests", type=int, default=10, help="requests per client per page")
+    parser.add_argument("--requests", type=int, default=25, help="requests per client per page")
     args = parser.parse_args()
     from urllib.parse import quote
 
@@ -185,10 +190,10 @@ def main() -> None:
     print(f"storyline serve (one process, as a user starts it) on {os.cpu_count()} cores, {args.clients} concurrent "
           f"clients x {args.requests} requests each, load average before {load_before:.1f} (clients share the cores)")
     print(f"{'page':<58} {'median ms':>10} {'p95 ms':>8} {'pages/s':>8} {'KB':>6} {'wire KB':>8} "
-          f"{'server CPU ms/page':>19}")
+          f"{'server CPU ms/page':>19} {'client CPU ms/page':>19}")
     for name, r in results.items():
         print(f"{name:<58} {r['median_ms']:>10.1f} {r['p95_ms']:>8.1f} {r['per_second']:>8.1f} {r['kb']:>6.0f} "
-              f"{r['wire_kb']:>8.0f} {r['server_cpu_ms']:>19.2f}")
+              f"{r['wire_kb']:>8.0f} {r['server_cpu_ms']:>19.2f} {r['client_cpu_ms']:>19.2f}")
     listing = results["story list"]["median_ms"]
     story_name = f"largest story page ({largest.size} articles)"
     print(f"largest story page / list latency (median): {results[story_name]['median_ms'] / listing:.2f}x "

@@ -205,3 +205,34 @@ def test_a_process_keeps_a_bounded_number_of_articles(stored):
     assert reads == [*story_ids, *story_ids]
     tight.get(story_ids[1])
     assert len(reads) == 4  # the latest is always kept
+
+
+def test_concurrent_readers_of_a_missing_build_wait_for_one_build(stored, tmp_path, monkeypatch):
+    import threading
+
+    from storyline.web.cache import Stories
+
+    db = str(tmp_path / "copy.db")
+    shutil.copy(stored, db)
+    story_id = max(sizes(db), key=lambda s: len(sizes(db)[s]))
+    store = Store.open(db)
+    store.drop_story_builds()
+    store.close()
+    builds = []
+    real_align = align.align
+    monkeypatch.setattr(align, "align", lambda *a, **k: builds.append(1) or real_align(*a, **k))
+    kept = Stories(db, load_options(), lambda s: api.show(s, db=db))
+    start = threading.Barrier(8)
+    got = []
+
+    def reader() -> None:
+        start.wait()
+        got.append(kept.get(story_id))
+
+    threads = [threading.Thread(target=reader) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(got) == 8 and len(builds) == 1  # one built it, seven waited and read it
+    assert len({id(entry) for entry in got}) == 1

@@ -159,11 +159,8 @@ def create_app(db: str, options: Options | None = None, host: str = "127.0.0.1",
 
     def search(q: str | None, date_from: str | None, date_to: str | None, outlet: str | None,
                person: str | None) -> list[Any]:
-        store = Store.open(db)
-        try:
-            return store.search_stories(q or None, date_from or None, date_to or None, outlet or None, person or None)
-        finally:
-            store.close()
+        return built.read(lambda store: store.search_stories(q or None, date_from or None, date_to or None,
+                                                             outlet or None, person or None))
 
     def build_story(story_id: str) -> Analysis:
         analysis = api.show(story_id, db=db, options=options)
@@ -194,11 +191,7 @@ def create_app(db: str, options: Options | None = None, host: str = "127.0.0.1",
         return templates.get_template(name).render(**context).encode()
 
     def story_of(article_id: str) -> str | None:
-        store = Store.open(db)
-        try:
-            return store.story_of(article_id)
-        finally:
-            store.close()
+        return built.read(lambda store: store.story_of(article_id))
 
     def load_article(article_id: str) -> tuple[Article, str | None]:
         store = Store.open(db)
@@ -211,11 +204,7 @@ def create_app(db: str, options: Options | None = None, host: str = "127.0.0.1",
             store.close()
 
     def filters() -> dict[str, Any]:
-        store = Store.open(db)
-        try:
-            return {"outlets": store.outlets(), "people": store.people()}
-        finally:
-            store.close()
+        return built.read(lambda store: {"outlets": store.outlets(), "people": store.people()})
 
     # following, exports, feeds and the watch loop (storyline serve --watch SOURCES) live in follow.py;
     # included before the pages so /stories/{id}/claims.csv is not read as a story id with a slash

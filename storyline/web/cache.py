@@ -17,8 +17,9 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+from ..errors import StorylineError
 from ..model import Analysis
 from ..pipeline import build_stamp, code_fingerprint
 from ..report.views import StoryView, story_view
@@ -30,6 +31,7 @@ from ..store import Store
 KEPT_ARTICLES = 5000
 KEPT_PAGES = 100  # rendered pages per story (its page, JSON, gzipped copies, its articles' pages)
 BUILD_LOCKS = 16
+T = TypeVar("T")
 
 
 @dataclass
@@ -76,6 +78,18 @@ class Stories:
         self._entries: OrderedDict[str, Built] = OrderedDict()
         # readers of a story whose build is missing wait for one of them to make it, instead of all building it
         self._building = [threading.Lock() for _ in range(BUILD_LOCKS)]
+        self._local = threading.local()  # one connection per server thread for the check: opening one costs more
+
+    def _store(self) -> Store:
+        store = getattr(self._local, "store", None)
+        if store is None:
+            store = self._local.store = Store.open(self.db)
+        return store
+
+    def _drop_store(self) -> None:
+        store, self._local.store = getattr(self._local, "store", None), None
+        if store is not None:
+            store.close()
 
     def marker(self, store: Store, story_id: str) -> tuple[str, ...] | None:
         """What a current build of the story is: None when the stored build is missing or stale."""
@@ -85,7 +99,7 @@ class Stories:
         return tuple(str(part) for part in stored)
 
     def get(self, story_id: str) -> Built:
-        store = Store.open(self.db)
+        store = self._store()
         try:
             entry = self._current(store, story_id)
             if entry is not None:
@@ -108,8 +122,19 @@ class Stories:
                                                          for e in self._entries.values()) > self.kept:
                         self._entries.popitem(last=False)
                 return entry
-        finally:
-            store.close()
+        except StorylineError:
+            raise
+        except Exception:
+            self._drop_store()  # a broken connection (a restarted database) is opened afresh by the next request
+            raise
+
+    def read(self, function: Callable[[Store], T]) -> T:
+        """A read on this thread's kept connection (the per-request lookups around the kept builds)."""
+        try:
+            return function(self._store())
+        except Exception:
+            self._drop_store()
+            raise
 
     def _current(self, store: Store, story_id: str) -> Built | None:
         marker = self.marker(store, story_id)
