@@ -160,8 +160,13 @@ def _counted(text: str, unit: str) -> str | None:
                 if not re.match(r"[\w’'-]", w) or w.lower() in _PHRASE_END:
                     break
                 phrase.append(w)
-            return " ".join(phrase) if len(phrase) > 1 else None
+            # a clause ("workers were taken to hospital"), not a bare phrase ("workers to hospital")
+            verb = len(phrase) > 1 and (phrase[1].lower() in _FINITE or phrase[1].lower().endswith("ed"))
+            return " ".join(phrase) if verb else None
     return None
+
+
+_FINITE = frozenset("were was are is have has had will would could did died remain remained".split())
 
 
 def _mention(claim: Claim, by_id: dict[str, Article]) -> ClaimMention | None:
@@ -202,7 +207,8 @@ def dispute_sentence(sides: Sequence[Claim], by_id: dict[str, Article]) -> str:
                     counted = counted or (_counted(sentence, unit) if unit != "%" else None)
         if len(by_value) > 1:
             what = "the percentage" if unit == "%" else f"how many {counted}" if counted else f"the number of {unit}s"
-            parts = [f"{shown} ({', '.join(sorted(outlets))})" for shown, outlets in by_value.values()]
+            parts = [f"{shown} ({', '.join(sorted(outlets))})"
+                     for shown, outlets in sorted(by_value.values(), key=lambda v: -len(v[1]))]  # most outlets first
             return f"Sources disagree on {what}: " + "; ".join(parts) + "."
     outcomes = [(_mention(c, by_id) or ClaimMention(text="", start=0, end=0)).outcome for c in sides]
     kinds = {o.split(" ", 1)[0] for o in outcomes if o}
