@@ -112,3 +112,7 @@ def test_paris_agreement_versus_no_resolution_is_disputed_and_stays_single_sourc
     assert others and all(not set(o.origins) & set(benchmark.origins) for o in others)
     # no dispute from a noun ("a ceasefire agreement") or from one sentence aligned into a group of others
     assert all(len(c.origins) <= 2 for c in story.claims if c.status == "disputed")
+    # the briefing states it as a dispute, with each side's outlet
+    [stated] = [s for s in story.summary if "3%" in s.text]
+    assert stated.text.startswith("Sources disagree on whether an agreement was reached: ")
+    assert set(stated.article_ids) == {a for c in (benchmark, *others) for a in c.article_ids}
