@@ -156,7 +156,8 @@ def conflict(a: _Member, b: _Member, same: float = 1.0, model: PairModel | None 
 
 
 # how a reason names each side of an outcome kind (analyze/outcomes.py)
-_SAYS = {"accord": ("agreement", "no agreement"), "result": ("won", "lost"), "verdict": ("convicted", "acquitted"),
+_SAYS = {"accord": ("agreement", "no agreement"), "result": ("won", "lost"), "resignation": ("resigned", "not resigned"),
+         "verdict": ("convicted", "acquitted"),
          "death": ("died", "survived"), "confirmation": ("confirmed", "denied")}
 
 

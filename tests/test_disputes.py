@@ -61,6 +61,9 @@ def test_opposite_outcomes_clash_only_for_one_subject_and_matter(nlp):
     assert outcome_clash(won, lost) is None  # two teams
     assert outcome_clash(claim("Mark Vinar died on the ridge."), claim("Miles Vinar survived the fall.")) is None
     assert outcome_clash(claim("Mark Vinar died on the ridge."), claim("Vinar survived the fall."))
+    assert outcome_clash(claim("Minister Ana Ruiz resigned on Monday."), claim("Ana Ruiz has refused to resign."))
+    assert outcome_clash(claim("Minister Ana Ruiz stepped down on Monday."), claim("Ana Ruiz did not resign."))
+    assert outcome_clash(claim("Ana Ruiz resigned."), claim("Ana Ruiz will not resign.")) is None  # a plan
 
 
 def test_a_denial_must_deny_what_the_other_asserts():
