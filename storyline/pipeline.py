@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any, BinaryIO
 
 import numpy as np
@@ -337,8 +339,28 @@ def build_stamp(article_ids: Sequence[str], options: Options) -> str:
     from . import __version__
 
     shaping = {k: v for k, v in sorted(vars(options).items()) if not k.startswith(_INGEST_ONLY)}
-    digest = hashlib.sha256(f"{__version__}\n{shaping!r}\n".encode())
+    digest = hashlib.sha256(f"{__version__}\n{code_fingerprint()}\n{shaping!r}\n".encode())
     digest.update("\n".join(article_ids).encode())
+    return digest.hexdigest()
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """A hash of the code and learned models that shape a build: a build made by other code is stale even when
+    the version number is the same. Computed once per process (~10 ms)."""
+    return fingerprint(Path(__file__).resolve().parent)
+
+
+def fingerprint(package: Path) -> str:
+    """storyline's modules and data/ files under `package`, except the web, report and store layers (they show
+    or keep a build, they do not shape it)."""
+    digest = hashlib.sha256()
+    for path in sorted([*package.rglob("*.py"), *(package / "data").glob("*")]):
+        relative = path.relative_to(package)
+        if relative.parts[0] in ("web", "report", "store") or not path.is_file():
+            continue
+        digest.update(f"{relative}\n".encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 

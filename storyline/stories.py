@@ -14,6 +14,7 @@ import functools
 import json
 import math
 import re
+import weakref
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -196,9 +197,10 @@ def features(vector: np.ndarray, keys: set[str], story: StoryRow, idf: dict[str,
     size = max(story.size, 1)
     unknown = idf.get("", 1.0)
     weight = lambda k: idf.get(k, unknown)  # noqa: E731
-    mine_all, theirs_all = _by_kind(keys), _by_kind(story.entity_keys)
+    mine_all, theirs_all = _by_kind(keys), _story_kinds(story)
     out: list[float] = [float(vector @ story.centroid) if story.centroid.size == vector.size else 0.0]
-    out.append(_word_cosine(mine_all.get("w", {}), theirs_all.get("w", {}), size, weight))
+    out.append(_word_cosine(mine_all.get("w", {}), theirs_all.get("w", {}), size, weight,
+                            _story_squares(story, theirs_all.get("w", {}), size, weight, idf)))
     for kind in (*NAME_KINDS, "num"):
         mine, theirs = set(mine_all.get(kind, {})), theirs_all.get(kind, {})
         shared = mine & theirs.keys()
@@ -260,12 +262,41 @@ def _lead_features(mine: dict[str, int], theirs: dict[str, int], size: int) -> l
     return out
 
 
-def _word_cosine(mine: dict[str, int], theirs: dict[str, int], size: int, weight: Callable[[str], float]) -> float:
-    """TF-IDF cosine of the article's words with the story's (each word weighted by its share of members)."""
+def _word_cosine(mine: dict[str, int], theirs: dict[str, int], size: int, weight: Callable[[str], float],
+                 squares: float | None = None) -> float:
+    """TF-IDF cosine of the article's words with the story's (each word weighted by its share of members);
+    `squares`, the story side's sum of squares, when known (_story_squares)."""
     a = {k: weight(k) for k in mine}
-    b = {k: n / size * weight(k) for k, n in theirs.items()}
-    norm = math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
-    return sum(v * b[k] for k, v in a.items() if k in b) / norm if norm else 0.0
+    if squares is None:
+        squares = _squares(theirs, size, weight)
+    norm = math.sqrt(sum(v * v for v in a.values()) * squares)
+    return sum(v * (theirs[k] / size * weight(k)) for k, v in a.items() if k in theirs) / norm if norm else 0.0
+
+
+def _squares(theirs: dict[str, int], size: int, weight: Callable[[str], float]) -> float:
+    return sum(v * v for v in (n / size * weight(k) for k, n in theirs.items()))
+
+
+def _story_kinds(story: StoryRow) -> dict[str, dict[str, int]]:
+    """The story's keys by kind, worked out once per row (placement reads the same rows again and again)."""
+    if "kinds" not in story.memo:
+        story.memo["kinds"] = _by_kind(story.entity_keys)
+    kinds: dict[str, dict[str, int]] = story.memo["kinds"]
+    return kinds
+
+
+def _story_squares(story: StoryRow, words: dict[str, int], size: int, weight: Callable[[str], float],
+                   idf: dict[str, float]) -> float:
+    """The story's word-vector sum of squares: all its words, so it is kept on the row for as long as the
+    rarities it was computed with hold (a Rarity's generation), and idf_for need not read its words again."""
+    generation = getattr(idf, "generation", None)
+    if generation is None:
+        return _squares(words, size, weight)
+    memo = ("squares", generation)
+    if memo not in story.memo:
+        story.memo[memo] = _squares(words, size, weight)
+    squares: float = story.memo[memo]
+    return squares
 
 
 def _date_features(mine_all: dict[str, dict[str, int]], theirs_all: dict[str, dict[str, int]],
@@ -297,12 +328,44 @@ def _days(values: set[str]) -> set[int]:
     return out
 
 
-def idf_for(store: Store, keys: set[str], stories: Sequence[StoryRow]) -> dict[str, float]:
-    """How rare each key is among stored articles; "" is the weight of a key no stored article has."""
+class Rarity(dict[str, float]):
+    """Key -> idf ("" -> a key no stored article has), as the store counted them in one generation (the
+    stored articles did not change in between): it holds, and what is computed from it may be kept, until
+    they do. Keys are added as placements need them."""
+
+    def __init__(self, generation: object, total: int) -> None:
+        super().__init__({"": math.log((total + 1) / 0.5)})
+        self.generation = generation
+        self.total = total
+
+
+# Each store's rarities of its current generation (a batch's placements ask for the same keys again and again);
+# past this many keys they start over, so memory stays bounded on a store that is not written to.
+_RARITIES: weakref.WeakKeyDictionary[Store, Rarity] = weakref.WeakKeyDictionary()
+_RARE_KEYS = 500_000
+
+
+def idf_for(store: Store, keys: set[str], stories: Sequence[StoryRow]) -> Rarity:
+    """How rare each key is among stored articles; "" is the weight of a key no stored article has.
+
+    Holds at least the keys features() weighs: the article's; the stories' names, dates and numbers; a
+    story's words only while their sum of squares is not known for this generation (features() weighs a
+    story word only in that sum, or as a word the article shares). Other keys it holds have their true
+    weight too, so the features are those of a rarity of exactly these keys.
+    """
+    generation = store.key_generation()
+    rarity = _RARITIES.get(store)
+    if rarity is None or rarity.generation != generation or len(rarity) > _RARE_KEYS:
+        rarity = _RARITIES[store] = Rarity(generation, store.count_articles())
     wanted = set(keys)
     for story in stories:
-        wanted |= set(story.entity_keys)
-    return idf_from(store.key_frequencies(wanted), store.count_articles(), wanted)
+        for kind, values in _story_kinds(story).items():
+            if kind != "w" or ("squares", generation) not in story.memo:
+                wanted.update(values)
+    missing = [k for k in wanted if k not in rarity]
+    if missing:
+        rarity.update(idf_from(store.key_frequencies(missing), rarity.total, set(missing)))
+    return rarity
 
 
 def idf_from(frequencies: dict[str, int], total: int, wanted: set[str]) -> dict[str, float]:

@@ -35,13 +35,17 @@ def fold(text: str) -> str:
     return text[4:] if text.startswith("the ") else text  # "the European Union" is "European Union"
 
 
+_ABBREVIATION_END = re.compile(r"(\b[A-Za-z]\.){2,}$|\b(Jr|Sr|Inc|Corp|Co|Ltd|Bros|St)\.$")
+
+
 def strip_name(text: str) -> str:
     """The name without honorifics, possessive ending or line break inside it."""
     words = _SPACES.sub(" ", text).strip().split(" ")
     while len(words) > 1 and words[0].lower().rstrip(".") in HONORIFICS:
         words = words[1:]
-    name = " ".join(words)
-    return _POSSESSIVE.sub("", name).strip(" ,.;:")
+    name = _POSSESSIVE.sub("", " ".join(words)).strip(" ,;:")
+    # the final dot of an abbreviation ("U.S.", "Jr.", "Inc.") is part of the name, a sentence's is not
+    return name if _ABBREVIATION_END.search(name) else name.rstrip(". ")
 
 
 def extract_mentions(doc: Any) -> list[Mention]:
