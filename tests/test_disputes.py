@@ -144,3 +144,11 @@ def test_a_negated_headline_or_a_nobody_subject_denies_and_never_corroborates(nl
     embedder = embed.load("minilm-int8")
     claims = align.align(done, {a.id: embedder.embed([c.text for c in a.claims]) for a in done}, load_options())
     assert not any(c.status == "corroborated" for c in claims)
+
+
+def test_a_possibility_is_reported_not_asserted(nlp):
+    from storyline.analyze.claims import stance_of
+
+    assert stance_of(nlp("Barack Obama may name Sanjay Gupta as surgeon general.")[:], False) == "reported"
+    assert stance_of(nlp("The fire might have started in the kitchen, officials said.")[:], False) == "reported"
+    assert stance_of(nlp("Barack Obama named Sanjay Gupta as surgeon general.")[:], False) == "asserted"

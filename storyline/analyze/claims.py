@@ -206,6 +206,8 @@ def stance_of(span: Any, negated: bool) -> str:
         return "denied"
     if text.endswith("?") or words & _REPORT_WORDS or root.lemma_.lower() in _REPORT_VERBS:
         return "reported"
+    if any(c.dep_ == "aux" and c.lower_ in ("may", "might") for h in _heads(span) for c in h.children):
+        return "reported"  # "Obama may name Gupta", "the fire may have started in the kitchen": a possibility
     if re.match(r"^(?:reports?|rumou?rs?|sources?|exclusive)\s*:", text, re.I):
         return "reported"  # "Report: X to play Y"
     for t in span:
