@@ -35,6 +35,7 @@ class _Found:
     outlet: str | None = None
     author: str | None = None
     published: str | None = None
+    url: str | None = None
     removed: list[str] = field(default_factory=list)
 
 
@@ -48,7 +49,7 @@ def clean_document(doc: RawDocument) -> CleanDocument:
         path=doc.path, text=text, removed=tuple(found.removed),
         title=_tidy(doc.title) or found.title, outlet=_tidy(doc.outlet) or found.outlet,
         author=_tidy(doc.author) or found.author, published=_iso(published),
-        id=doc.id, url=doc.url, line=doc.line,
+        id=doc.id, url=doc.url or found.url, line=doc.line,
     )
 
 
@@ -169,8 +170,26 @@ def _strip_published_prefix(lines: list[_Line], found: _Found) -> None:
         first.text = first.text[m.end():]
 
 
+# URL punctuation with the spaces some tokenised corpora put around it ("http: / / example. com / a - b")
+_URL_GLUE = re.compile(r"\s*([/.\-_?=&#:+%~])\s*")
+_URL = re.compile(r"(https?|ftp)://[^\s/]+\.[^\s]+", re.I)
+
+
+def source_url(text: str) -> str | None:
+    """The URL a line consists of, if it is nothing but a URL (spaces around its punctuation allowed)."""
+    if text[:4].lower() not in ("http", "ftp:"):
+        return None
+    glued = _URL_GLUE.sub(r"\1", text.strip())
+    return glued if _URL.fullmatch(glued) else None
+
+
 def _mark_junk(lines: list[_Line], found: _Found) -> None:
     for line in lines:
+        url = source_url(line.text)
+        if url:  # the page's address, saved above its text: never a title or a claim
+            line.junk = "link"
+            found.url = found.url or url
+            continue
         for published in rules.PUBLISHED_LINES:
             m = published.match(line.text)
             if m and not rules.NOT_PUBLISHED.search(line.text) and len(line.text) < 80:
@@ -283,8 +302,12 @@ def _mark_top(lines: list[_Line], found: _Found) -> None:
 def _paragraphs(lines: list[_Line]) -> str:
     """One paragraph per line, except where a sentence was broken across lines: join it again."""
     paragraphs: list[str] = []
+    # a text laid out one sentence a line (most long lines end a sentence) breaks lines only between sentences:
+    # an unpunctuated line there is a headline or a standfirst, never the first half of the next sentence
+    long_lines = [ln.text for ln in lines if len(_WORD.findall(ln.text)) >= 6]
+    by_sentence = len(long_lines) >= 4 and sum(t.endswith(rules.TERMINAL) for t in long_lines) >= 0.8 * len(long_lines)
     for line in lines:
-        if paragraphs and _continues(paragraphs[-1], line.text):
+        if paragraphs and _continues(paragraphs[-1], line.text) and not (by_sentence and line.text[:1].isupper()):
             prev = paragraphs[-1]
             if prev.endswith("-") and line.text[:1].islower():
                 paragraphs[-1] = prev + line.text

@@ -15,6 +15,13 @@ def _compile(*patterns: str) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p, _I) for p in patterns)
 
 
+_MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|" \
+    r"nov(?:ember)?|dec(?:ember)?)\.?"
+# A line that is only a date ("on Feb. 04, 2009", "MONDAY, MAY 23, 2005", "16 September 2013 03.31 BST"): a dateline
+DATE_LINE = (r"^(?:on\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
+             rf"(?P<date>{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}})"
+             r"(?:,?\s+\d{1,2}\s?[:.]\s?\d\d(?:\s*(?:am|pm|a\.m\.|p\.m\.))?(?:\s+[a-z]{2,4})?)?$")
+
 # Whole lines that are never article body, whichever site they come from.
 JUNK_LINES: dict[str, tuple[re.Pattern[str], ...]] = {
     "consent": _compile(
@@ -64,6 +71,9 @@ JUNK_LINES: dict[str, tuple[re.Pattern[str], ...]] = {
         r"^(published|posted|first published|publication date|date published)( on| at)?\s*:?\s*.{0,60}$",
         r"^(reading time|read time|word count)\s*:?.*$",
         r"^\d+ min(ute)?s? read$",
+        # the page's address, sometimes tokenised ("http: / / www. cnn. com / 2007 / ..."): where, not what
+        r"^(https?\s*:\s*/\s*/|www\s*\.\s*\w)\S*(\s+\S+)*$",
+        DATE_LINE,
     ),
     "caption": _compile(
         # a credit at the end: "... /Abdul Saboor/Reuters", "(Photo: AFP)", "Photo by X/Getty Images"
@@ -117,6 +127,7 @@ chronicle standard express mirror observer bulletin review monitor report report
 PUBLISHED_LINES = (
     re.compile(r"^(?:published|posted|first published|publication date|date published)(?: on| at)?\s*:?\s*(?P<date>.+)$", _I),
     re.compile(r"^date\s*:?\s*(?P<date>\d{4}-\d{2}-\d{2})$", _I),
+    re.compile(DATE_LINE, _I),
 )
 # The same, glued in front of the first sentence by a scraper ("date 2025-02-17 European leaders met ...").
 PUBLISHED_PREFIX = re.compile(r"^\s*(?:date|published|posted)\s*:?\s*(?P<date>\d{4}-\d{2}-\d{2})(?:[T ][\d:]+)?\s+", _I)
