@@ -226,7 +226,10 @@ def outcome_clash(a: ClaimMention, b: ClaimMention, alike: bool = False) -> str 
     if oa[0] in ("accord", "confirmation") and oa[3] and ob[3] and not oa[3] & ob[3]:
         return None  # "agreed to a working group" and "divided on sending troops": two matters, no contradiction
     yes, no = _SAYS[oa[0]]
-    about = sorted(oa[3] & ob[3]) or sorted(oa[3] | ob[3])
+    # what it is about, in the lemmas the outcome was stored with (not their stems)
+    shared = oa[3] & ob[3] or oa[3] | ob[3]
+    words = [w for o in (a.outcome, b.outcome) for w in (o or "").split(" | ", 1)[-1].split() if _stem(w) in shared]
+    about = sorted(dict.fromkeys(words))
     return f"one source says {yes}, another {no}" + (f" (on {' '.join(about[:4])})" if about else "")
 
 

@@ -129,3 +129,18 @@ def test_paris_agreement_versus_no_resolution_is_disputed_and_stays_single_sourc
     [stated] = [s for s in story.summary if "3%" in s.text]
     assert stated.text.startswith("Sources disagree on whether an agreement was reached: ")
     assert set(stated.article_ids) == {a for c in (benchmark, *others) for a in c.article_ids}
+
+
+def test_a_negated_headline_or_a_nobody_subject_denies_and_never_corroborates(nlp):
+    from storyline.analyze.claims import _main_clause_negated, negated_word
+
+    for text, word in (("Driver Not Charged In Fatal Queens Hit & Run", "charge"),
+                       ("No one has been charged in the hit and run accident.", "charge")):
+        span = nlp(text)[:]
+        assert _main_clause_negated(span) and negated_word(span) == word, text
+    assert not _main_clause_negated(nlp("Families who could not return home were given shelter.")[:])
+    done = analyze_articles([art("a", "A man has been charged in the hit and run accident that killed a woman."),
+                             art("b", "No one has been charged in the hit and run accident that killed a woman.")], nlp)
+    embedder = embed.load("minilm-int8")
+    claims = align.align(done, {a.id: embedder.embed([c.text for c in a.claims]) for a in done}, load_options())
+    assert not any(c.status == "corroborated" for c in claims)
