@@ -71,6 +71,7 @@ bench: setup
 	$(BIN)/python bench/stories.py
 	$(BIN)/python bench/growth.py
 	$(BIN)/python bench/watch.py
+	$(BIN)/python bench/web.py
 
 lint: setup
 	$(BIN)/ruff check storyline tests eval bench

@@ -120,3 +120,57 @@ def timed(function, items) -> float:
     started = time.perf_counter()
     function(items)
     return time.perf_counter() - started
+
+
+class KeptPostgres:
+    """A PostgreSQL server whose data directory outlives the run (a bench resumes a store grown before):
+    Debian's binaries, started as tests/postgres.py starts its throwaway one (fsync off, a free port),
+    stopped, not removed, when the process that started it ends."""
+
+    def __init__(self, root: Path) -> None:
+        import os
+        import shutil
+
+        from tests.postgres import _bin_dir, _free_port
+
+        bindir = _bin_dir()
+        if bindir is None:
+            raise RuntimeError("PostgreSQL binaries not found: install Debian's postgresql package")
+        self.bindir, self.root, self.data, self.port = bindir, root, root / "data", _free_port()
+        self.as_user: list[str] = []
+        root.mkdir(parents=True, exist_ok=True)
+        if os.geteuid() == 0:  # initdb refuses to run as root
+            shutil.chown(root, "postgres")
+            self.as_user = ["runuser", "-u", "postgres", "--"]
+        if not (self.data / "PG_VERSION").exists():
+            self._run(str(bindir / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
+                      "--no-sync", "--no-instructions")
+        options = (f"-p {self.port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off"
+                   " -c synchronous_commit=off -c full_page_writes=off")
+        self._run(str(bindir / "pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(root / "log"), "-w",
+                  "-t", "120", "start")
+        stop = " ".join([*self.as_user, str(bindir / "pg_ctl"), "-D", str(self.data), "-m", "fast", "stop"])
+        self.watchdog = subprocess.Popen(
+            ["sh", "-c", f"while kill -0 {os.getpid()} 2>/dev/null; do sleep 2; done; {stop} >/dev/null 2>&1"],
+            start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def _run(self, *argv: str) -> None:
+        done = subprocess.run([*self.as_user, *argv], capture_output=True, text=True, timeout=180, cwd=self.root)
+        if done.returncode:
+            raise RuntimeError(f"{' '.join(argv[:2])} failed: {done.stderr.strip()[-800:]}")
+
+    def database(self, name: str) -> str:
+        """The URL of a database on this server, made when missing."""
+        import psycopg
+
+        base = f"postgresql://postgres@127.0.0.1:{self.port}"
+        with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+                conn.execute(f"CREATE DATABASE {name}")
+        return f"{base}/{name}"
+
+    def stop(self) -> None:
+        self.watchdog.kill()
+        self.watchdog.wait()
+        subprocess.run([*self.as_user, str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "fast", "stop"],
+                       capture_output=True, timeout=120, cwd=self.root)

@@ -1,16 +1,23 @@
 """Cost as the store grows: 1,000, 10,000 and 100,000 articles, per-article time and peak memory.
 
-    .venv/bin/python bench/growth.py [--sizes 1000,10000,100000] [--batch 500] [--builds 30]
-    STORYLINE_BENCH_PG=postgresql://user@host:port/db .venv/bin/python bench/growth.py   # that server's PostgreSQL
+    .venv/bin/python bench/growth.py [--sizes 1000,10000,100000] [--stores sqlite,postgresql] [--minutes 20]
+                                     [--batch 500] [--builds 20] [--fresh]
 
 The real texts of ../shared (ECB+ dev and paris-summit) are parsed, analysed and embedded once (cached), then
 replicated into the store the way a desk ingests them day after day: copy k is published 7 days after copy
-k-1, its people, places and organisations carry other names, its dates are shifted, its vectors live in a
-permuted space and its shingles are salted, so every copy forms stories of its own and is no copy of another.
-Each batch goes through the real pipeline steps after analysis: deduplication lookups against the store,
-store, story placement (with consolidation); then a sample of stories is built. Every size runs in a fresh
-process on a fresh store, so its peak memory is its own. PostgreSQL: a throwaway server (Debian's
-postgresql, as `make test` starts it; fsync off) unless STORYLINE_BENCH_PG names one; a new database per size.
+k-1; its names and the words particular to its events (all but the words used across three or more of the
+base topics) are spelt with a letter substitution of its own, so they are other people, places and things
+(the same length, so every offset still holds); its dates are shifted, its vectors live in a permuted space
+and its shingles are salted, so every copy forms stories of its own and is no copy of another.
+
+One store per kind (a SQLite file; a PostgreSQL database on a server whose data directory is kept) grows
+through the sizes, batch after batch through the real pipeline steps after analysis: deduplication lookups
+against the store, store, story placement (with consolidation). At each size, the cost per article is that of
+its last tenth (articles 900-1,000, 9,000-10,000, 90,000-100,000: the marginal cost at that size), and a
+sample of the stories that last batch touched is built (and stored, as a page view would). The stores and a
+log of every batch are kept under /tmp/storyline-bench/growth-v2: a run stopped by its time box (--minutes,
+per store; the stores grow side by side) or killed is resumed by the next, so 100,000 can be reached over
+several runs; --fresh starts over. Peak memory is the growing process's own (since it last resumed).
 """
 
 from __future__ import annotations
@@ -22,11 +29,14 @@ import json
 import os
 import pickle
 import random
+import re
+import shutil
+import string
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -70,15 +80,6 @@ def base_corpus() -> list[tuple[object, set[int], np.ndarray, np.ndarray, int]]:
     return out
 
 
-def _tag(k: int) -> str:
-    letters = ""
-    k += 1
-    while k:
-        k, r = divmod(k - 1, 26)
-        letters = chr(65 + r) + letters
-    return letters.capitalize()
-
-
 def _shift(value: str | None, days: int) -> str | None:
     if not value or len(value) < 10 or not value[:4].isdigit():
         return value
@@ -88,152 +89,214 @@ def _shift(value: str | None, days: int) -> str | None:
         return value
 
 
-def copies(base: list, n: int) -> Iterator[tuple[object, set[int], np.ndarray, np.ndarray]]:
-    """The first n articles of the replicated corpus, generated lazily (nothing corpus-sized in memory)."""
+_LETTERS = re.compile(r"[A-Za-z]+")
+
+
+def general_words(base: list) -> frozenset[str]:
+    """Words used in three or more of the base topics: the language of news, not of one event."""
+    topics: dict[str, set[str]] = {}
+    for article, *_ in base:
+        topic = Path(article.path).name.split("_")[0] if "ecbplus" in article.path else "paris"
+        words = _LETTERS.findall(" ".join(filter(None, (article.title, article.text))))
+        for word in {w.lower() for w in words}:
+            topics.setdefault(word, set()).add(topic)
+    return frozenset(w for w, seen in topics.items() if len(seen) >= 3 and len(w) >= 3)
+
+
+def speller(k: int, general: frozenset[str]) -> Callable[[str, bool], str]:
+    """Copy k's spelling: a letter substitution of its own for names (all words) and for the words particular
+    to events (words=True); length kept, so offsets into the text stay right. Copy 0 is the real text."""
+    letters = list(string.ascii_lowercase)
+    random.Random(k).shuffle(letters)
+    lower = str.maketrans(string.ascii_lowercase + string.ascii_uppercase,
+                          "".join(letters) + "".join(letters).upper())
+
+    def spell(text: str, words: bool) -> str:
+        if not k or not text:
+            return text
+        return _LETTERS.sub(lambda m: m[0] if words and m[0].lower() in general else m[0].translate(lower), text)
+    return spell
+
+
+def copies(base: list, n: int, start: int = 0) -> Iterator[tuple[object, set[int], np.ndarray, np.ndarray]]:
+    """Articles start..n-1 of the replicated corpus, generated lazily (nothing corpus-sized in memory)."""
     salt_mask = (1 << 63) - 1
-    for i in range(n):
+    general = general_words(base)
+    spell, spelt = speller(0, general), 0
+    for i in range(start, n):
         k, j = divmod(i, len(base))
+        if k != spelt:
+            spell, spelt = speller(k, general), k
         article, sample, vector, claims, offset = base[j]
         day = EPOCH + timedelta(days=k * COPY_DAYS + offset)
         own = (article.published[:10] if article.published else None)
         shift = (day - date.fromisoformat(own)).days if own else k * COPY_DAYS
-        tag = _tag(k)
-        mentions = tuple(replace(m, text=f"{m.text} {tag}") if k else m for m in article.mentions)
+        mentions = tuple(replace(m, text=spell(m.text, False)) for m in article.mentions)
+        quotes = tuple(replace(q, text=spell(q.text, True), speaker=q.speaker and spell(q.speaker, False))
+                       for q in article.quotes)
+        claim_rows = tuple(replace(c, text=spell(c.text, True)) for c in article.claims)
         dates = tuple(replace(d, value=_shift(d.value, shift)) for d in article.dates)
         permutation = np.random.default_rng(k).permutation(vector.shape[0]) if k else np.arange(vector.shape[0])
         new_id = f"c{k}-{article.id}"
         salt = int.from_bytes(hashlib.blake2b(str(k).encode(), digest_size=8).digest(), "big") if k else 0
         yield (replace(article, id=new_id, origin=new_id, published=day.isoformat(), mentions=mentions, dates=dates,
-                       content_hash=hashlib.sha256(new_id.encode()).hexdigest()),
+                       quotes=quotes, claims=claim_rows, title=article.title and spell(article.title, True),
+                       text=spell(article.text, True), content_hash=hashlib.sha256(new_id.encode()).hexdigest()),
                {(h ^ salt) & salt_mask for h in sample},
                vector[permutation],
                claims[:, permutation] if claims.size else claims)
 
 
-def run(size: int, db: str, batch_size: int, builds: int) -> dict:
-    from storyline.errors import StoryNotFound
+# the stores grown so far and their batch logs, resumed by the next run (STORYLINE_GROWTH_STATE: elsewhere)
+STATE = Path(os.environ.get("STORYLINE_GROWTH_STATE", CACHE / "growth-v2"))
+
+
+def grow(kind: str, db: str, sizes: list[int], batch_size: int, builds: int, minutes: float | None) -> None:
+    """Grow one store towards the largest size, a batch at a time, logging each batch; stop at the time box."""
     from storyline.pipeline import Batch, Pipeline
     from storyline.settings import load_options
     from storyline.store import Store
 
+    deadline = time.monotonic() + 60 * minutes if minutes else float("inf")
     base = base_corpus()
     store = Store.open(db)
     pipeline = Pipeline(load_options(progress=False, workers=1), store)
-    ingest = placement = ingest_cpu = placement_cpu = 0.0
-    last_ingest = last_placement = last_placement_cpu = 0.0
-    last_n = 0
-    window_place = window_ingest = 0.0
-    began = time.perf_counter()
-    stream = copies(base, size)
-    done = 0
-    while done < size:
-        part = [next(stream) for _ in range(min(batch_size, size - done))]
-        batch = Batch(inputs=())
-        started, started_cpu = time.perf_counter(), time.process_time()
-        for article, sample, vector, claims in part:
-            # what step_dedup asks the store for each new text
-            assert store.article_id_for_hash(article.content_hash) is None
-            store.shingle_candidates(sample)
-            batch.articles.append(article)
-            batch.shingles[article.id] = sample
-            batch.vectors[article.id] = vector
-            batch.claim_vectors[article.id] = claims
-        pipeline.step_store(batch)
-        stored, stored_cpu = time.perf_counter(), time.process_time()
-        pipeline.step_stories(batch)
-        placed, placed_cpu = time.perf_counter(), time.process_time()
-        ingest += stored - started
-        placement += placed - stored
-        ingest_cpu += stored_cpu - started_cpu
-        placement_cpu += placed_cpu - stored_cpu
-        done += len(part)
-        window_place += placed_cpu - stored_cpu
-        window_ingest += stored_cpu - started_cpu
-        if done % 10_000 == 0:  # a time series on stderr: a run stopped half way still tells the trend
-            print(json.dumps({"articles": done, "ingest_cpu_ms": 1000 * window_ingest / 10_000,
-                              "placement_cpu_ms": 1000 * window_place / 10_000, "peak_mb": peak_rss_mb(),
-                              "elapsed_s": time.perf_counter() - began}), file=sys.stderr, flush=True)
-            window_place = window_ingest = 0.0
-        if done > size * 0.9:  # the marginal cost at this size: the last tenth of the articles
-            last_ingest += stored - started
-            last_placement += placed - stored
-            last_placement_cpu += placed_cpu - stored_cpu
-            last_n += len(part)
-    created = int(store.new_story_id()[1:]) - 1  # story ids handed out (consolidation empties a few)
-    # a seeded random sample: evenly spaced ids fall in step with the copies and pick the same kind of story
-    ids = [f"s{n}" for n in sorted(random.Random(size).sample(range(1, created + 1), min(builds, created)))]
-    build_times, sizes = [], []
-    for story_id in ids:
-        try:
-            started = time.perf_counter()
-            sizes.append(len(pipeline.story(story_id).article_ids))
-            build_times.append(time.perf_counter() - started)
-        except StoryNotFound:  # a story id emptied by consolidation
-            continue
+    done = store.count_articles()  # articles are stored in order, so the count says where to go on
+    target = max(sizes)
+    stream = copies(base, target, start=done)
+    with (STATE / f"{kind}.jsonl").open("a") as log:
+        while done < target and time.monotonic() < deadline:
+            # batches end on each size, so that its last tenth and its builds are measured exactly there
+            n = min(batch_size, min(s for s in sizes if s > done) - done)
+            part = [next(stream) for _ in range(n)]
+            batch = Batch(inputs=())
+            started, started_cpu = time.perf_counter(), time.process_time()
+            for article, sample, vector, claims in part:
+                # what step_dedup asks the store for each new text
+                assert store.article_id_for_hash(article.content_hash) is None
+                store.shingle_candidates(sample)
+                batch.articles.append(article)
+                batch.shingles[article.id] = sample
+                batch.vectors[article.id] = vector
+                batch.claim_vectors[article.id] = claims
+            pipeline.step_store(batch)
+            stored, stored_cpu = time.perf_counter(), time.process_time()
+            pipeline.step_stories(batch)
+            placed, placed_cpu = time.perf_counter(), time.process_time()
+            done += n
+            record = {"done": done, "n": n, "ingest_s": stored - started, "ingest_cpu_s": stored_cpu - started_cpu,
+                      "place_s": placed - stored, "place_cpu_s": placed_cpu - stored_cpu, "peak_mb": peak_rss_mb(),
+                      "stories": store.count_stories(), "pid": os.getpid(), "at": time.time()}
+            if done in sizes:
+                record["builds"] = _builds(pipeline, batch.stories, builds, done)
+            log.write(json.dumps(record) + "\n")
+            log.flush()
     store.close()
-    return {"size": size, "ingest_ms": 1000 * ingest / size, "placement_ms": 1000 * placement / size,
-            "last_ingest_ms": 1000 * last_ingest / max(1, last_n),
-            "last_placement_ms": 1000 * last_placement / max(1, last_n),
-            "ingest_cpu_ms": 1000 * ingest_cpu / size, "placement_cpu_ms": 1000 * placement_cpu / size,
-            "last_placement_cpu_ms": 1000 * last_placement_cpu / max(1, last_n),
-            "build_ms": 1000 * float(np.median(build_times)) if build_times else float("nan"),
-            "builds": len(build_times), "stories": created,
-            "built_size": float(np.mean(sizes)) if sizes else 0.0, "peak_mb": peak_rss_mb()}
+
+
+def _builds(pipeline: object, touched: list[str], builds: int, seed: int) -> list[dict]:
+    """Build (and store) a seeded sample of the stories the last batch touched: their stored builds are stale."""
+    out = []
+    for story_id in random.Random(seed).sample(touched, min(builds, len(touched))):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        story = pipeline.story(story_id)  # type: ignore[attr-defined]
+        out.append({"s": time.perf_counter() - started, "cpu_s": time.process_time() - started_cpu,
+                    "size": len(story.article_ids)})
+    return out
+
+
+def summary(kind: str, sizes: list[int]) -> list[dict]:
+    """Per size reached (and the furthest point, if short of the largest): per-article cost of its last tenth."""
+    path = STATE / f"{kind}.jsonl"
+    records = [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+    if not records:
+        return []
+    reached = max(r["done"] for r in records)
+    points = [s for s in sizes if s <= reached] + ([reached] if reached < max(sizes) and reached not in sizes else [])
+    out = []
+    for size in points:
+        window = [r for r in records if size * 0.9 < r["done"] <= size]
+        n = sum(r["n"] for r in window)
+        upto = [r for r in records if r["done"] <= size]
+        built = next((r["builds"] for r in reversed(upto) if r["done"] == size and r.get("builds")), [])
+        out.append({"size": size, "n": n, "stories": max(r["stories"] for r in window),
+                    **{k: 1000 * sum(r[k] for r in window) / n for k in ("ingest_s", "ingest_cpu_s", "place_s",
+                                                                         "place_cpu_s")},
+                    "build_ms": 1000 * float(np.median([b["s"] for b in built])) if built else float("nan"),
+                    "build_cpu_ms": 1000 * float(np.median([b["cpu_s"] for b in built])) if built else float("nan"),
+                    "built_size": float(np.mean([b["size"] for b in built])) if built else 0.0,
+                    "peak_mb": max(r["peak_mb"] for r in upto), "runs": len({r["pid"] for r in upto}),
+                    "partial": size not in sizes})
+    return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--batch", type=int, default=500, help="articles per ingest call")
-    parser.add_argument("--builds", type=int, default=30, help="stories built at each size")
+    parser.add_argument("--builds", type=int, default=20, help="stories built at each size")
     parser.add_argument("--stores", default="sqlite,postgresql", help="which stores to grow (comma-separated)")
-    parser.add_argument("--run", nargs=2, metavar=("SIZE", "DB"), help=argparse.SUPPRESS)
+    parser.add_argument("--minutes", type=float, default=20.0,
+                        help="time box per store for this run (0: none); the next run goes on from there")
+    parser.add_argument("--fresh", action="store_true", help="start the stores over")
+    parser.add_argument("--report", action="store_true", help="only print the table of what was grown so far")
+    parser.add_argument("--grow", nargs=2, metavar=("KIND", "DB"), help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.run:
-        print(json.dumps(run(int(args.run[0]), args.run[1], args.batch, args.builds)))
+    sizes = sorted(int(s) for s in args.sizes.split(","))
+    if args.grow:
+        grow(args.grow[0], args.grow[1], sizes, args.batch, args.builds, args.minutes)
         return
+    if args.fresh and STATE.exists():
+        shutil.rmtree(STATE)
+    STATE.mkdir(parents=True, exist_ok=True)
     base = base_corpus()
-    print(f"base: {len(base)} real articles, analysed once; copies published {COPY_DAYS} days apart")
-    stores: list[tuple[str, object]] = [("sqlite", None)] if "sqlite" in args.stores else []
+    print(f"base: {len(base)} real articles, analysed once; copies published {COPY_DAYS} days apart; stores kept in"
+          f" {STATE}")
+    kinds = [k for k in ("sqlite", "postgresql") if k in args.stores]
     server = None
-    if "postgresql" in args.stores:
-        from tests.postgres import ExistingServer, PostgresServer
-
-        try:  # a database per size, on the server STORYLINE_BENCH_PG names or on a throwaway one
-            given = os.environ.get("STORYLINE_BENCH_PG")
-            server = ExistingServer(given) if given else PostgresServer()
-            stores.append(("postgresql", server))
-        except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
-            print(f"postgresql: skipped, no server ({exc})")
-    print("per article, ms of wall clock / ms of this process's CPU (the machine is shared: CPU is the steadier);"
-          " 'last 10%': placement of the last tenth of the articles, at the full size")
-    print(f"{'store':<11} {'articles':>8} {'stories':>8} {'ingest wall/cpu':>16} {'place wall/cpu':>15} "
-          f"{'last 10% place':>15} {'build ms/story (size)':>21} {'peak MB':>8}")
+    running = []
     try:
-        for kind, pg in stores:
-            first = last = None
-            for size in (int(s) for s in args.sizes.split(",")):
-                with tempfile.TemporaryDirectory(prefix="storyline-growth-") as folder:
-                    db = pg.new_database() if pg is not None else str(Path(folder) / "growth.db")  # type: ignore[attr-defined]
-                    out = subprocess.run([sys.executable, __file__, "--run", str(size), db, "--batch", str(args.batch),
-                                          "--builds", str(args.builds)], capture_output=True, text=True)
-                if out.returncode:
-                    print(f"{kind:<11} {size:>8} failed: {out.stderr.strip().splitlines()[-1:]}")
+        for kind in kinds if not args.report else ():
+            if kind == "postgresql":
+                from bench.common import KeptPostgres
+
+                try:
+                    server = KeptPostgres(STATE / "pg")
+                    db = server.database("growth")
+                except (RuntimeError, OSError, subprocess.SubprocessError, ImportError) as exc:
+                    print(f"postgresql: skipped, no server ({exc})")
                     continue
-                last = r = json.loads(out.stdout.strip().splitlines()[-1])
-                first = first or r
-                print(f"{kind:<11} {r['size']:>8} {r['stories']!s:>8} "
-                      f"{r['ingest_ms']:>8.1f}/{r['ingest_cpu_ms']:<7.1f} {r['placement_ms']:>7.1f}/{r['placement_cpu_ms']:<7.1f} "
-                      f"{r['last_placement_ms']:>7.1f}/{r['last_placement_cpu_ms']:<7.1f} "
-                      f"{r['build_ms']:>13.1f} ({r['built_size']:>4.1f}) {r['peak_mb']:>8.0f}", flush=True)
-            if first and last and last is not first:
-                print(f"{kind}: placement per article at {last['size']} / at {first['size']}: CPU "
-                      f"{last['placement_cpu_ms'] / first['placement_cpu_ms']:.2f}x over the run, "
-                      f"{last['last_placement_cpu_ms'] / first['last_placement_cpu_ms']:.2f}x in its last tenth; "
-                      f"wall {last['placement_ms'] / first['placement_ms']:.2f}x (aim: within 2x)")
+            else:
+                db = str(STATE / "growth.db")
+            # each store grows in a process of its own (its peak memory is its own), side by side
+            running.append((kind, subprocess.Popen([sys.executable, __file__, "--grow", kind, db, "--sizes", args.sizes,
+                                                    "--batch", str(args.batch), "--builds", str(args.builds),
+                                                    "--minutes", str(args.minutes)],
+                                                   stderr=subprocess.PIPE, text=True)))
+        for kind, process in running:
+            _, err = process.communicate()
+            if process.returncode:
+                print(f"{kind}: growing failed: {err.strip().splitlines()[-1:]}")
     finally:
         if server is not None:
             server.stop()
+    print("per article, ms of wall clock / ms of this process's CPU (the machine is shared: CPU is the steadier),"
+          " over the last tenth before each size; builds: median per story built, of stories the last batch touched")
+    print(f"{'store':<11} {'articles':>8} {'stories':>8} {'ingest wall/cpu':>16} {'place wall/cpu':>15} "
+          f"{'build ms wall/cpu (size)':>25} {'peak MB':>8}")
+    for kind in kinds:
+        rows = summary(kind, sizes)
+        for r in rows:
+            note = " (reached so far; run again to go on)" if r["partial"] else ""
+            note += f" [{r['runs']} runs]" if r["runs"] > 1 else ""
+            print(f"{kind:<11} {r['size']:>8} {r['stories']:>8} {r['ingest_s']:>8.1f}/{r['ingest_cpu_s']:<7.1f} "
+                  f"{r['place_s']:>7.1f}/{r['place_cpu_s']:<7.1f} {r['build_ms']:>10.0f}/{r['build_cpu_ms']:<6.0f} "
+                  f"({r['built_size']:>4.1f}) {r['peak_mb']:>8.0f}{note}", flush=True)
+        if len(rows) > 1:
+            first, last = rows[0], rows[-1]
+            print(f"{kind}: placement per article at {last['size']} / at {first['size']}: CPU "
+                  f"{last['place_cpu_s'] / first['place_cpu_s']:.2f}x, wall {last['place_s'] / first['place_s']:.2f}x"
+                  f" (aim: within 2x); peak memory {first['peak_mb']:.0f} -> {last['peak_mb']:.0f} MB")
 
 
 if __name__ == "__main__":

@@ -69,6 +69,16 @@ def show(story_id: str, *, db: str, options: Options | None = None) -> Analysis:
         store.close()
 
 
+def drop_builds(*, db: str, story_ids: Sequence[str] | None = None) -> int:
+    """Forget stored story builds (all, or the stories given); each is built again when next read. Builds made by
+    other code or settings are found stale without this: it is for forcing a rebuild or freeing space."""
+    store = Store.open(db)
+    try:
+        return store.drop_story_builds(story_ids)
+    finally:
+        store.close()
+
+
 def check(*, db: str, repair: bool = True, options: Options | None = None) -> CheckReport:
     """Verify a store (database integrity, every article placed, counts consistent) and repair what it can.
 

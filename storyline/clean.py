@@ -35,6 +35,7 @@ class _Found:
     outlet: str | None = None
     author: str | None = None
     published: str | None = None
+    url: str | None = None
     removed: list[str] = field(default_factory=list)
 
 
@@ -48,7 +49,7 @@ def clean_document(doc: RawDocument) -> CleanDocument:
         path=doc.path, text=text, removed=tuple(found.removed),
         title=_tidy(doc.title) or found.title, outlet=_tidy(doc.outlet) or found.outlet,
         author=_tidy(doc.author) or found.author, published=_iso(published),
-        id=doc.id, url=doc.url, line=doc.line,
+        id=doc.id, url=doc.url or found.url, line=doc.line,
     )
 
 
@@ -169,8 +170,26 @@ def _strip_published_prefix(lines: list[_Line], found: _Found) -> None:
         first.text = first.text[m.end():]
 
 
+# URL punctuation with the spaces some tokenised corpora put around it ("http: / / example. com / a - b")
+_URL_GLUE = re.compile(r"\s*([/.\-_?=&#:+%~])\s*")
+_URL = re.compile(r"(https?|ftp)://[^\s/]+\.[^\s]+", re.I)
+
+
+def source_url(text: str) -> str | None:
+    """The URL a line consists of, if it is nothing but a URL (spaces around its punctuation allowed)."""
+    if text[:4].lower() not in ("http", "ftp:"):
+        return None
+    glued = _URL_GLUE.sub(r"\1", text.strip())
+    return glued if _URL.fullmatch(glued) else None
+
+
 def _mark_junk(lines: list[_Line], found: _Found) -> None:
     for line in lines:
+        url = source_url(line.text)
+        if url:  # the page's address, saved above its text: never a title or a claim
+            line.junk = "link"
+            found.url = found.url or url
+            continue
         for published in rules.PUBLISHED_LINES:
             m = published.match(line.text)
             if m and not rules.NOT_PUBLISHED.search(line.text) and len(line.text) < 80:

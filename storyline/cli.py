@@ -106,6 +106,8 @@ def _parser() -> argparse.ArgumentParser:
                          " and repair what can be", CHECK_EXAMPLES)
     p.add_argument("--db", required=True, metavar="URL")
     p.add_argument("--no-repair", action="store_true", help="only report; change nothing")
+    p.add_argument("--drop-builds", action="store_true",
+                   help="forget the stored story builds first: each story is built again when next read")
 
     p = command("serve", "web app and JSON API (OpenAPI at /docs) over a store", SERVE_EXAMPLES)
     p.add_argument("--db", default="storyline.db", metavar="URL")
@@ -295,6 +297,8 @@ def _run(args: argparse.Namespace) -> int:
         _write(api.render(analysis, args.format), args.output)
         return EXIT_OK
     if args.command == "check":
+        if args.drop_builds:
+            print(f"storyline: dropped {api.drop_builds(db=args.db)} story builds", file=sys.stderr)
         result = api.check(db=args.db, repair=not args.no_repair)
         for problem in result.problems:
             print(f"storyline: problem: {problem}", file=sys.stderr)

@@ -82,6 +82,7 @@ class ClaimMention:
     stance: str = "asserted"  # asserted; reported (rumour, "reports say", a question); denied (negated or refuted)
     predicate: str | None = None  # lemma of the main verb: "sign", "kill"
     negated_word: str | None = None  # what a plain negation denies: "play" in "won't play", "dead" in "is not dead"
+    outcome: str | None = None  # what it says came of something: "accord - @group | deploy troop" (analyze/outcomes.py)
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,11 @@
 """Stories: an article joins the story that reports the same real-world event, or starts one.
 
 Same event = same kind of happening (text similarity) *and* same time, place and participants.
-The decision is a logistic model over article-story features (text similarity, shared people /
-organisations / places, event-date distance, shared numbers, rare names) whose weights and
-threshold were learned on ECB+ dev by `eval/fit_stories.py` (leave-one-topic-out figures in
-`eval/stories.py`); they are read from `data/story_model.json`.
+The decision is a model over article-story features (text similarity, shared people / organisations /
+places, whether the article's main person and place are the story's, the distance between the event
+dates reported, shared numbers, rare names): boosted trees, each feature held to one direction
+(DIRECTION), and a join threshold, learned on ECB+ dev by `eval/fit_stories.py` (leave-one-topic-out
+figures in `eval/stories.py`) and read from `data/story_model.json`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import functools
 import json
 import math
 import re
+import weakref
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -42,7 +44,16 @@ FEATURES = (
     "number_covered", "number_clash",
     "rare_shared", "key_jaccard",
     "main_person_in_story", "story_person_in_article", "main_place_in_story", "story_place_in_article",
+    "main_person_share", "main_person_top", "main_place_share", "main_place_top",
+    "lead_person_covered", "lead_person_core", "lead_place_covered", "lead_place_core",
 )
+# The one prior the learned trees are given: which way each feature may move the probability. More shared
+# names, words or dates never make "same event" less likely; a clash or a wider gap between dates never more.
+# Without it a few training topics teach odd reversals. 0: either way; features not listed: 1.
+DIRECTION = {
+    **{f"{kind}_clash": -1 for kind in (*NAME_KINDS, "number")},
+    "date_gap": -1, "year_clash": -1, "latest_gap": -1, "date_known": 0, "latest_known": 0,
+}
 _WORD = re.compile(r"[^\W\d_][\w'’-]{2,}")
 
 
@@ -164,6 +175,8 @@ def _main_keys(article: Article) -> set[str]:
             # ties: the name mentioned first, so the choice does not depend on hashing
             first = next(n for n in counts if counts[n] == top)
             out.add(f"main:{kind}:{first}")
+        # everyone it names more than once ("lead:" keys): who the story is about, beyond its single main name
+        out |= {f"lead:{kind}:{name}" for name, n in counts.items() if n >= 2}
     return out
 
 
@@ -184,9 +197,11 @@ def features(vector: np.ndarray, keys: set[str], story: StoryRow, idf: dict[str,
     size = max(story.size, 1)
     unknown = idf.get("", 1.0)
     weight = lambda k: idf.get(k, unknown)  # noqa: E731
-    mine_all, theirs_all = _by_kind(keys), _by_kind(story.entity_keys)
+    (mine_all, mine_words, mine_squares), theirs_all = _article_side(keys, idf, weight), _story_kinds(story)
     out: list[float] = [float(vector @ story.centroid) if story.centroid.size == vector.size else 0.0]
-    out.append(_word_cosine(mine_all.get("w", {}), theirs_all.get("w", {}), size, weight))
+    theirs_words = theirs_all.get("w", {})
+    out.append(_word_cosine(mine_words, mine_squares, theirs_words,
+                            _story_squares(story, theirs_words, size, weight, idf), size, weight))
     for kind in (*NAME_KINDS, "num"):
         mine, theirs = set(mine_all.get(kind, {})), theirs_all.get(kind, {})
         shared = mine & theirs.keys()
@@ -206,6 +221,7 @@ def features(vector: np.ndarray, keys: set[str], story: StoryRow, idf: dict[str,
     union = sum(weight(k) for k in names | story_names.keys())
     out.append(sum(weight(k) * min(1.0, story_names[k] / size * 2) for k in shared_all) / union if union else 0.0)
     out += _main_features(mine_all, theirs_all, size)
+    out += _lead_features(mine_all.get("lead", {}), theirs_all.get("lead", {}), size)
     return np.asarray(out, dtype=np.float64)
 
 
@@ -213,7 +229,7 @@ def _main_features(mine_all: dict[str, dict[str, int]], theirs_all: dict[str, di
                    size: int) -> list[float]:
     """Whether the article's main person and place are the story's, and the story's main ones the article's."""
     mine_main, story_main = mine_all.get("main", {}), theirs_all.get("main", {})
-    out = []
+    out, agree = [], []
     for kind in ("person", "place"):
         prefix = f"main:{kind}:"
         article_names = {k.split(":", 1)[1] for k in mine_all.get(kind, {})}
@@ -222,15 +238,86 @@ def _main_features(mine_all: dict[str, dict[str, int]], theirs_all: dict[str, di
         out.append(1.0 if main is None else float(main in story_names))
         told = {k[len(prefix):]: n for k, n in story_main.items() if k.startswith(prefix)}
         out.append(sum(n for name, n in told.items() if name in article_names) / size if told else 1.0)
+        # who or where the story is mainly about against the article's: 0.5 when either is not known
+        if main is None or not told:
+            agree += [0.5, 0.5]
+        else:
+            top = max(told.values())
+            agree += [told.get(main, 0) / size, float(told.get(main, 0) == top)]
+    return out + agree
+
+
+def _lead_features(mine: dict[str, int], theirs: dict[str, int], size: int) -> list[float]:
+    """The people and places the article names repeatedly against those the story's members name repeatedly:
+    the share of the article's found in the story (by how many members repeat them), and the share of the
+    story's repeated names the article repeats too; 0.5 when either side repeats none."""
+    out = []
+    for kind in ("person", "place"):
+        a = {k for k in mine if k.startswith(f"lead:{kind}:")}
+        b = {k: n for k, n in theirs.items() if k.startswith(f"lead:{kind}:")}
+        if not a or not b:
+            out += [0.5, 0.5]
+            continue
+        out.append(sum(min(1.0, 2 * b.get(k, 0) / size) for k in a) / len(a))
+        out.append(sum(n for k, n in b.items() if k in a) / sum(b.values()))
     return out
 
 
-def _word_cosine(mine: dict[str, int], theirs: dict[str, int], size: int, weight: Callable[[str], float]) -> float:
-    """TF-IDF cosine of the article's words with the story's (each word weighted by its share of members)."""
-    a = {k: weight(k) for k in mine}
-    b = {k: n / size * weight(k) for k, n in theirs.items()}
-    norm = math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
-    return sum(v * b[k] for k, v in a.items() if k in b) / norm if norm else 0.0
+def _word_cosine(mine: dict[str, float], mine_squares: float, theirs: dict[str, int], theirs_squares: float,
+                 size: int, weight: Callable[[str], float]) -> float:
+    """TF-IDF cosine of the article's words (weighted, _article_side) with the story's (each word weighted by
+    its share of members; their sum of squares from _story_squares)."""
+    norm = math.sqrt(mine_squares * theirs_squares)
+    return sum(v * (theirs[k] / size * weight(k)) for k, v in mine.items() if k in theirs) / norm if norm else 0.0
+
+
+# The last articles' keys by kind and word weights: a placement scores one article against every candidate (and
+# consolidation each member against each), so they are worked out once per article's keys and rarity. Found by
+# the keys' identity (the same set object, never changed once made); the entry holds it, so no other set can
+# take its id meanwhile.
+_SIDES: dict[int, tuple] = {}
+_SIDE_SLOTS = 256
+
+
+def _article_side(keys: set[str], idf: dict[str, float],
+                  weight: Callable[[str], float]) -> tuple[dict[str, dict[str, int]], dict[str, float], float]:
+    entry = _SIDES.get(id(keys))
+    if entry is None or entry[0] is not keys or entry[1] != len(keys):
+        entry = (keys, len(keys), _by_kind(keys), None, {}, 0.0)
+    if entry[3] is not idf:  # a Rarity's weights never change, only grow, while it is the store's
+        words = {k: weight(k) for k in entry[2].get("w", {})}
+        entry = (*entry[:3], idf, words, sum(v * v for v in words.values()))
+        if len(_SIDES) >= _SIDE_SLOTS:
+            _SIDES.clear()
+        _SIDES[id(keys)] = entry
+    return entry[2], entry[4], entry[5]
+
+
+def _squares(theirs: dict[str, int], size: int, weight: Callable[[str], float]) -> float:
+    """The story side's sum of squares of its word weights."""
+    return sum(v * v for v in (n / size * weight(k) for k, n in theirs.items()))
+
+
+def _story_kinds(story: StoryRow) -> dict[str, dict[str, int]]:
+    """The story's keys by kind, worked out once per row (placement reads the same rows again and again)."""
+    if "kinds" not in story.memo:
+        story.memo["kinds"] = _by_kind(story.entity_keys)
+    kinds: dict[str, dict[str, int]] = story.memo["kinds"]
+    return kinds
+
+
+def _story_squares(story: StoryRow, words: dict[str, int], size: int, weight: Callable[[str], float],
+                   idf: dict[str, float]) -> float:
+    """The story's word-vector sum of squares: all its words, so it is kept on the row for as long as the
+    rarities it was computed with hold (a Rarity's generation), and idf_for need not read its words again."""
+    generation = getattr(idf, "generation", None)
+    if generation is None:
+        return _squares(words, size, weight)
+    memo = ("squares", generation)
+    if memo not in story.memo:
+        story.memo[memo] = _squares(words, size, weight)
+    squares: float = story.memo[memo]
+    return squares
 
 
 def _date_features(mine_all: dict[str, dict[str, int]], theirs_all: dict[str, dict[str, int]],
@@ -262,12 +349,44 @@ def _days(values: set[str]) -> set[int]:
     return out
 
 
-def idf_for(store: Store, keys: set[str], stories: Sequence[StoryRow]) -> dict[str, float]:
-    """How rare each key is among stored articles; "" is the weight of a key no stored article has."""
+class Rarity(dict[str, float]):
+    """Key -> idf ("" -> a key no stored article has), as the store counted them in one generation (the
+    stored articles did not change in between): it holds, and what is computed from it may be kept, until
+    they do. Keys are added as placements need them."""
+
+    def __init__(self, generation: object, total: int) -> None:
+        super().__init__({"": math.log((total + 1) / 0.5)})
+        self.generation = generation
+        self.total = total
+
+
+# Each store's rarities of its current generation (a batch's placements ask for the same keys again and again);
+# past this many keys they start over, so memory stays bounded on a store that is not written to.
+_RARITIES: weakref.WeakKeyDictionary[Store, Rarity] = weakref.WeakKeyDictionary()
+_RARE_KEYS = 500_000
+
+
+def idf_for(store: Store, keys: set[str], stories: Sequence[StoryRow]) -> Rarity:
+    """How rare each key is among stored articles; "" is the weight of a key no stored article has.
+
+    Holds at least the keys features() weighs: the article's; the stories' names, dates and numbers; a
+    story's words only while their sum of squares is not known for this generation (features() weighs a
+    story word only in that sum, or as a word the article shares). Other keys it holds have their true
+    weight too, so the features are those of a rarity of exactly these keys.
+    """
+    generation = store.key_generation()
+    rarity = _RARITIES.get(store)
+    if rarity is None or rarity.generation != generation or len(rarity) > _RARE_KEYS:
+        rarity = _RARITIES[store] = Rarity(generation, store.count_articles())
     wanted = set(keys)
     for story in stories:
-        wanted |= set(story.entity_keys)
-    return idf_from(store.key_frequencies(wanted), store.count_articles(), wanted)
+        for kind, values in _story_kinds(story).items():
+            if kind != "w" or ("squares", generation) not in story.memo:
+                wanted.update(values)
+    missing = [k for k in wanted if k not in rarity]
+    if missing:
+        rarity.update(idf_from(store.key_frequencies(missing), rarity.total, set(missing)))
+    return rarity
 
 
 def idf_from(frequencies: dict[str, int], total: int, wanted: set[str]) -> dict[str, float]:

@@ -7,9 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from .analyze.claims import numbers_in
 from .analyze.dates import calendar_point, week_of
 from .analyze.lexicon import NUMBER_WORDS, SPEECH_VERBS
-from .model import Article, Claim, Event, SummarySentence
+from .disputes import quantities
+from .model import Article, Claim, ClaimMention, Event, SummarySentence
 
 _NUMBERS = {w for w in NUMBER_WORDS if w.isalpha()}
 
@@ -27,14 +29,22 @@ def _reports(outlets: list[str]) -> str:
     return ", ".join(outlets) + (" reports" if len(outlets) == 1 else " report")
 
 
-def _lower_first(text: str) -> str:
+def _lower_first(text: str, by_id: dict[str, Article] | None = None) -> str:
+    """The clause inside a sentence: its first word lower-cased when it is a common word, not a name. A word is common
+    when it is on a short list or, given the story's articles, when they also write it in lower case ("Leaders")."""
     words = text.split(" ", 1)
     first = words[0]
-    if first[:1].isupper() and not (first.isupper() and len(first) > 1) and first.lower() in {
+    if first[:1].isupper() and not (first.isupper() and len(first) > 1) and (first.lower() in {
             "the", "a", "an", "in", "one", "two", "on", "at", "while", "with", "after", "before", "during", "as", "some", "this",
-            "that", "these", "those", "it", "they", "he", "she", "meanwhile", "but", "and", "just", "despite"} | _NUMBERS:
+            "that", "these", "those", "it", "they", "he", "she", "meanwhile", "but", "and", "just", "despite"} | _NUMBERS
+            or (by_id and _written_lower(first, by_id))):
         return first.lower() + (" " + words[1] if len(words) > 1 else "")
     return text
+
+
+def _written_lower(word: str, by_id: dict[str, Article]) -> bool:
+    pattern = re.compile(rf"(?<=[a-z,;] ){re.escape(word.lower())}\b")  # inside a sentence, after a word
+    return any(pattern.search(a.text) for a in by_id.values())
 
 
 def briefing(claims: Sequence[Claim], articles: Sequence[Article], limit: int) -> list[SummarySentence]:
@@ -42,7 +52,13 @@ def briefing(claims: Sequence[Claim], articles: Sequence[Article], limit: int) -
     by_id = {a.id: a for a in articles}
     claim_by_id = {c.id: c for c in claims}
     order = {c.id: i for i, c in enumerate(claims)}
-    ranked = sorted(claims, key=lambda c: (-len(c.origins), c.status == "single_source", order[c.id]))
+    # a dispute weighs more than all the origins on its sides: a reader must see where outlets disagree
+    def weight(c: Claim) -> int:
+        if c.status != "disputed":
+            return len(c.origins)
+        return 1 + len({o for x in (c.id, *c.conflicts_with) if x in claim_by_id for o in claim_by_id[x].origins})
+
+    ranked = sorted(claims, key=lambda c: (-weight(c), c.status == "single_source", order[c.id]))
     chosen: list[SummarySentence] = []
     used: set[str] = set()
     for claim in ranked:
@@ -60,7 +76,7 @@ def briefing(claims: Sequence[Claim], articles: Sequence[Article], limit: int) -
             text, ids = as_sentence(named_speaker(claim, by_id)), claim.article_ids
         else:
             outlet = by_id[claim.article_ids[0]].source
-            text = f"According to {outlet} alone, {_lower_first(as_sentence(named_speaker(claim, by_id)))}"
+            text = f"According to {outlet} alone, {_lower_first(as_sentence(named_speaker(claim, by_id)), by_id)}"
             ids = claim.article_ids
         chosen.append(SummarySentence(text=text, article_ids=ids))
     return chosen
@@ -114,33 +130,105 @@ def _outlets(claim: Claim, by_id: dict[str, Article]) -> str:
     return ", ".join(sorted({by_id[a].source for a in claim.article_ids if a in by_id}))
 
 
-def dispute_sentence(sides: Sequence[Claim], by_id: dict[str, Article]) -> str:
-    """What is in dispute and who says what: "Sources disagree on the number of workers: nine (A, B), twelve (C)"."""
-    from .align import quantities
-    from .analyze.claims import numbers_in
-    from .model import ClaimMention
+def _says(outlets: str) -> str:
+    return outlets + (" says" if ", " not in outlets else " say")
 
-    values = [quantities(ClaimMention(text=c.text, start=0, end=0, numbers=numbers_in(c.text))) for c in sides]
-    common = set.intersection(*(set(v) for v in values)) if values else set()
-    for unit in sorted(common):
-        if all(len(v[unit]) == 1 for v in values) and len({next(iter(v[unit])) for v in values}) > 1:
-            what = "the percentage" if unit == "%" else f"the number of {unit}s"
-            by_value: dict[float, set[str]] = {}
-            for claim, v in zip(sides, values):
-                by_value.setdefault(next(iter(v[unit])), set()).update(
-                    by_id[a].source for a in claim.article_ids if a in by_id)
-            parts = [f"{_number(value)}{'%' if unit == '%' else ''} ({', '.join(sorted(outlets))})"
-                     for value, outlets in by_value.items()]
+
+# a counted phrase ends where the sentence goes on to when, where or why ("... to hospital after the fire")
+_PHRASE_END = frozenset("""after before when while but and as because since following during on at by according said
+says told amid with""".split())
+
+
+def _written(text: str, value: float) -> str:
+    """A value as this source wrote it: "nine" where it spelled the number, "1.2 million" where it gave figures."""
+    words = re.findall(r"[A-Za-z]+|[\d.,]+", text)
+    for word in words:
+        if word.lower() in NUMBER_WORDS and NUMBER_WORDS[word.lower()] == value and word.lower() not in ("a", "an"):
+            return word.lower()
+    return _number(value)
+
+
+def _counted(text: str, unit: str) -> str | None:
+    """What a figure counts, in the source's words: "workers were taken to hospital" for "Nine workers were taken
+    to hospital after the fire"."""
+    words = re.findall(r"[\w’'-]+|[^\w\s]", text)
+    lowered = [w.lower() for w in words]
+    for i, word in enumerate(lowered):
+        if word.rstrip("s") == unit and i > 0:
+            phrase = []
+            for w in words[i:i + 6]:
+                if not re.match(r"[\w’'-]", w) or w.lower() in _PHRASE_END:
+                    break
+                phrase.append(w)
+            # a clause ("workers were taken to hospital"), not a bare phrase ("workers to hospital")
+            verb = len(phrase) > 1 and (phrase[1].lower() in _FINITE or phrase[1].lower().endswith("ed"))
+            return " ".join(phrase) if verb else None
+    return None
+
+
+_FINITE = frozenset("were was are is have has had will would could did died remain remained".split())
+
+
+def _mention(claim: Claim, by_id: dict[str, Article]) -> ClaimMention | None:
+    """The claim's own sentence as analysed in its article (with its stance and outcome)."""
+    for article_id, sentence in claim.sources:
+        article = by_id.get(article_id)
+        found = next((c for c in article.claims if c.text == sentence), None) if article else None
+        if found is not None and article_id in claim.article_ids:
+            return found
+    return None
+
+
+# what each outcome kind puts in dispute (analyze/outcomes.py)
+_QUESTIONS = {"accord": "whether an agreement was reached", "result": "who won", "verdict": "the verdict",
+              "resignation": "whether there was a resignation",
+              "death": "who died", "confirmation": "whether it was confirmed"}
+
+
+def _figures(sentence: str) -> dict[str, set[float]]:
+    return quantities(ClaimMention(text=sentence, start=0, end=0, numbers=numbers_in(sentence)))
+
+
+def dispute_sentence(sides: Sequence[Claim], by_id: dict[str, Article]) -> str:
+    """What is in dispute and who says what: "Sources disagree on how many workers were taken to hospital: nine
+    (A, B); twelve (C)."; an outcome: "Sources disagree on whether an agreement was reached: A says ...; B says ..."."""
+    # every sentence of every side, with the figures it gives: the conflict may sit in any member, not the one shown
+    sentences = [[(by_id[a].source, s, _figures(s)) for a, s in (c.sources or [(x, c.text) for x in c.article_ids])
+                  if a in by_id] for c in sides]
+    units = [set().union(*(set(f) for _, _, f in side)) if side else set() for side in sentences]
+    for unit in sorted(set.intersection(*units) if units else set()):
+        by_value: dict[float, tuple[str, set[str]]] = {}
+        counted = None
+        for side in sentences:
+            for outlet, sentence, figures in side:
+                if len(figures.get(unit, ())) == 1:
+                    value = next(iter(figures[unit]))
+                    shown = by_value.setdefault(value, (_written(sentence, value) + ("%" if unit == "%" else ""), set()))
+                    shown[1].add(outlet)
+                    counted = counted or (_counted(sentence, unit) if unit != "%" else None)
+        if len(by_value) > 1:
+            what = "the percentage" if unit == "%" else f"how many {counted}" if counted else f"the number of {unit}s"
+            parts = [f"{shown} ({', '.join(sorted(outlets))})"
+                     for shown, outlets in sorted(by_value.values(), key=lambda v: -len(v[1]))]  # most outlets first
             return f"Sources disagree on {what}: " + "; ".join(parts) + "."
+    outcomes = [(_mention(c, by_id) or ClaimMention(text="", start=0, end=0)).outcome for c in sides]
+    kinds = {o.split(" ", 1)[0] for o in outcomes if o}
+    if len(kinds) == 1 and all(outcomes) and len({o.split(" ", 2)[1] for o in outcomes if o}) == 2:
+        question = _QUESTIONS.get(kinds.pop(), "what happened")
+        ordered = sorted(zip(sides, outcomes), key=lambda pair: (pair[1] or "").split(" ", 2)[1] != "+")
+        parts = [f"{_says(_outlets(c, by_id))} {_lower_first(named_speaker(c, by_id).rstrip('.'), by_id)}" for c, _ in ordered]
+        return f"Sources disagree on {question}: " + "; ".join(parts) + "."
     denied = [c for c in sides if c.stance == "denied"]
     affirmed = [c for c in sides if c.stance != "denied"]
     if denied and affirmed:
         claim = affirmed[0]
-        return (f"Sources disagree on whether {_lower_first(claim.text.rstrip('.'))}: "
-                f"{', '.join(_outlets(c, by_id) for c in affirmed)} report it; "
-                f"{', '.join(_outlets(c, by_id) for c in denied)} deny it.")
-    parts = [f"{_outlets(c, by_id)}: {_lower_first(c.text.rstrip('.'))}" for c in sides]
-    return "Sources disagree: " + " ".join(as_sentence(p) for p in parts)
+        yes = ", ".join(sorted({_outlets(c, by_id) for c in affirmed}))
+        no = ", ".join(sorted({_outlets(c, by_id) for c in denied}))
+        return (f"Sources disagree on whether {_lower_first(named_speaker(claim, by_id).rstrip('.'), by_id)}: "
+                f"{yes} {'reports' if ', ' not in yes else 'report'} it; {no} {'denies' if ', ' not in no else 'deny'} "
+                f"it.")
+    parts = [f"{_says(_outlets(c, by_id))} {_lower_first(named_speaker(c, by_id).rstrip('.'), by_id)}" for c in sides]
+    return "Sources disagree: " + "; ".join(parts) + "."
 
 
 def _number(value: float) -> str:

@@ -9,7 +9,7 @@ from storyline.analyze import analyze_articles
 from storyline.model import Article, Claim
 from storyline.nlp import load
 from storyline.settings import load_options
-from storyline.summarize import briefing, dispute_sentence
+from storyline.summarize import briefing
 
 from .conftest import PARIS, needs_shared
 
@@ -108,14 +108,6 @@ def _unit(angle: float):
     v = np.zeros(embed.DIMENSIONS, dtype=np.float32)
     v[0], v[1] = np.cos(angle), np.sin(angle)
     return v
-
-
-def test_dispute_sentence_names_what_is_disputed_and_who_says_what():
-    articles = {i: art(i, "x", outlet=o) for i, o in (("1", "Ledger"), ("2", "Courier"), ("3", "Herald"))}
-    sides = [Claim("c1", "Nine workers were taken to hospital.", "disputed", ("1", "2"), ("c2",), ("1", "2"), ""),
-             Claim("c2", "Twelve workers were taken to hospital.", "disputed", ("3",), ("c1",), ("3",), "")]
-    assert dispute_sentence(sides, articles) == \
-        "Sources disagree on the number of workers: 9 (Courier, Ledger); 12 (Herald)."
 
 
 def test_briefing_names_the_resolved_speaker():

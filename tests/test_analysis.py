@@ -115,3 +115,9 @@ def test_a_person_named_only_by_title_counts_in_that_article(nlp):
                              art("b", "The NATO chief said the alliance was united. The chancellor disagreed.")], nlp)
     people = {e.name: e for e in resolve(arts) if e.type == "PERSON"}
     assert people["Mark Rutte"].article_ids == ("a", "b") and people["Olaf Scholz"].article_ids == ("a", "b")
+
+
+def test_an_abbreviated_name_keeps_its_final_dot(nlp):
+    arts = analyze_articles([art("a", "Officials in the U.S. said the talks would go on. Acme Inc. declined to comment.")], nlp)
+    names = {e.name for e in resolve(arts)}
+    assert "U.S." in names and "U.S" not in names

@@ -137,6 +137,20 @@ def test_paris_summit_boilerplate_gone_and_body_intact():
     assert "Meanwhile, UK Prime Minister Sir Keir Starmer is set to meet President Trump" in cgtn.text
 
 
+def test_a_url_line_above_the_text_is_its_address_not_its_title():
+    # some corpora keep the page's address as the first line, tokenised with spaces around its punctuation
+    text = ("http: / / news. example. org / world / 2011 - 05 - 02 - bridge - closes _ N. htm\n"
+            "Old river bridge closes after inspection finds cracks\n"
+            "Posted 5 / 2 / 2011 10: 15 AM\n"
+            "The city closed the old river bridge on Monday after inspectors found cracks in two of its piers.\n")
+    doc = clean(text)
+    assert doc.title == "Old river bridge closes after inspection finds cracks"
+    assert doc.url == "http://news.example.org/world/2011-05-02-bridge-closes_N.htm"
+    assert "http" not in doc.text
+    # a sentence that merely starts with the scheme's letters is kept
+    assert clean("HTTP traffic doubled last year, the operator said.\n").text.startswith("HTTP traffic")
+
+
 def test_address_and_date_lines_are_metadata_and_sentence_lines_stay_apart():
     """A page address is not the headline, a date-only line is a dateline, and in a text laid out one
     sentence a line an unpunctuated headline or standfirst is never glued to the sentence after it."""

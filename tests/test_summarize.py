@@ -1,10 +1,13 @@
-"""Timeline: events sit on calendar dates with a precision; styles, decades, durations and odd values date nothing."""
+"""Timeline: events sit on calendar dates with a precision; styles, decades, durations and odd values date nothing.
+Briefing: disputes say what is in dispute and which outlets say what."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from storyline.analyze.dates import find_dates
 from storyline.model import Article, Claim, ClaimMention, DateMention
-from storyline.summarize import _within, timeline
+from storyline.summarize import _within, briefing, dispute_sentence, timeline
 
 
 def article(i: str, text: str, dates: tuple[DateMention, ...] | None = None) -> Article:
@@ -71,3 +74,51 @@ def test_a_pronoun_speaker_is_named_only_beside_a_speech_verb():
     assert (_with_name("She left and later he added that it was fine.", "Tomas Brennan")
             == "She left and later Tomas Brennan added that it was fine.")
     assert _with_name("He walked out of the meeting.", "Tomas Brennan") == "He walked out of the meeting."
+
+
+def outlet(i: str, name: str, *claims: ClaimMention) -> Article:
+    return Article(id=i, path=i, outlet=name, title=None, author=None, published="2025-02-17", text="x", removed=(),
+                   origin=i, content_hash=i, claims=claims)
+
+
+def test_a_figure_dispute_says_what_is_counted_and_who_gives_which_figure():
+    articles = {a.id: a for a in (outlet("1", "Ledger"), outlet("2", "Courier"), outlet("3", "Herald"))}
+    nine, twelve = "Nine workers were taken to hospital after the blast.", "Twelve workers were taken to hospital."
+    sides = [Claim("c1", nine, "disputed", ("1", "2"), ("c2",), ("1", "2"), "", sources=(("1", nine), ("2", nine))),
+             Claim("c2", twelve, "disputed", ("3",), ("c1",), ("3",), "", sources=(("3", twelve),))]
+    assert dispute_sentence(sides, articles) == \
+        "Sources disagree on how many workers were taken to hospital: nine (Courier, Ledger); twelve (Herald)."
+    # the figure may sit in another member of the group than the one shown
+    shown = Claim("c3", "The blast shook the plant.", "disputed", ("1",), ("c2",), ("1",), "",
+                  sources=(("1", "The blast shook the plant."), ("2", nine)))
+    assert dispute_sentence([shown, sides[1]], articles) == \
+        "Sources disagree on how many workers were taken to hospital: nine (Courier); twelve (Herald)."
+
+
+def test_an_outcome_dispute_and_a_denial_say_who_says_what():
+    agreed = ClaimMention(text="Leaders agreed to a new target.", start=0, end=31, outcome="accord + @group | target")
+    none = ClaimMention(text="The meeting produced no agreement.", start=0, end=34, stance="denied",
+                        outcome="accord - @group | ")
+    # "leaders" is written in lower case in a text: a common word, lower-cased inside the sentence
+    articles = {a.id: replace(a, text="Talks ended as the leaders left.") for a in (
+        outlet("1", "Ledger", agreed), outlet("2", "Courier", none), outlet("3", "Herald"))}
+    sides = [Claim("c1", agreed.text, "disputed", ("1",), ("c2",), ("1",), "", sources=(("1", agreed.text),)),
+             Claim("c2", none.text, "disputed", ("2", "3"), ("c1",), ("2", "3"), "", sources=(("2", none.text),),
+                   stance="denied")]
+    assert dispute_sentence(sides, articles) == ("Sources disagree on whether an agreement was reached: Ledger says "
+                                                 "leaders agreed to a new target; Courier, Herald say the meeting "
+                                                 "produced no agreement.")
+    plain = [sides[0], Claim("c2", "Leaders did not agree to a new target.", "disputed", ("2",), ("c1",), ("2",), "",
+                             stance="denied")]
+    assert dispute_sentence(plain, articles) == \
+        "Sources disagree on whether leaders agreed to a new target: Ledger reports it; Courier denies it."
+
+
+def test_the_briefing_puts_a_dispute_before_claims_fewer_outlets_agree_on():
+    articles = [outlet(i, name) for i, name in (("1", "Ledger"), ("2", "Courier"), ("3", "Herald"))]
+    claims = [Claim("c1", "The plant opened in 1990.", "corroborated", ("1", "2"), (), ("1", "2"), ""),
+              Claim("c2", "Nine workers were hurt.", "disputed", ("1",), ("c3",), ("1",), ""),
+              Claim("c3", "Twelve workers were hurt.", "disputed", ("3",), ("c2",), ("3",), "")]
+    summary = briefing(claims, articles, 2)
+    assert summary[0].text.startswith("Sources disagree on how many workers were hurt")
+    assert set(summary[0].article_ids) == {"1", "3"}

@@ -149,7 +149,9 @@ def test_following_filters_stories_by_entities_and_outlets(followed):
     assert not any("library" in s["title"] for s in mayor)
     both = httpx.get(base + "/api/following", params=[("name", "Varga-Kovacs"), ("outlet", "Orwen Echo")]).json()
     assert len(both["stories"]) == len(mayor) + 1
-    assert [s["because"] for s in both["stories"] if "Orwen" in s["title"]] == [["Orwen Echo"]]
+    # the story the outlet carries (its title is whichever headline is central to it, not necessarily Orwen's)
+    mayors = {s["id"] for s in mayor}
+    assert [s["because"] for s in both["stories"] if s["id"] not in mayors] == [["Orwen Echo"]]
     new = httpx.get(base + "/api/following", params={"name": "Varga-Kovacs", "since": "2000-01-01"}).json()
     assert new["stories"][0]["new_changes"]
     page = httpx.get(base + "/following", params={"name": "Varga-Kovacs"}).text

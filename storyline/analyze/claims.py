@@ -8,6 +8,7 @@ from typing import Any
 
 from ..model import ClaimMention, QuoteMention
 from .lexicon import NUMBER_WORDS
+from .outcomes import outcome_of
 
 _NUMBER = re.compile(
     r"(?<![\w.-])(?:[$€£]\s?)?\d[\d,]*(?:\.\d+)?\s?(?:%|percent|per cent|million|billion|trillion|thousand)?"
@@ -59,12 +60,28 @@ def _unit(rest: str) -> str:
     return words[-1] if words else ""
 
 
+def _heads(span: Any) -> set[Any]:
+    """The clause's main predicates: its root, what the root says or wants, and in a headline ("Driver Not Charged
+    In ...", a noun root) the participle that says what happened to the noun."""
+    root = span.root
+    deps = ("ccomp", "xcomp", "conj", "acl") if root.pos_ in ("NOUN", "PROPN") else ("ccomp", "xcomp", "conj")
+    return {root} | {c for c in root.children if c.dep_ in deps}
+
+
+def _no_subject(token: Any) -> bool:
+    """ "No one has been charged", "nobody was hurt": a subject that says nobody did it."""
+    return any(c.dep_ in ("nsubj", "nsubjpass") and (c.lower_ in ("nobody", "nothing", "none", "noone") or
+                                                      any(d.dep_ == "det" and d.lower_ == "no" for d in c.children))
+               for c in token.children)
+
+
 def negated_word(span: Any) -> str | None:
     """The word a main-clause negation applies to: the verb, or the adjective or noun after "is not"."""
-    root = span.root
-    heads = {root} | {c for c in root.children if c.dep_ in ("ccomp", "xcomp", "conj")}
+    heads = _heads(span)
     for t in span:
-        if t.dep_ == "neg" and t.head in heads:
+        if (t.dep_ == "neg" and t.head in heads) or (t in heads and _no_subject(t)):
+            if t in heads and t.dep_ != "neg":
+                return t.lemma_.lower()
             head = t.head
             complement = next((c for c in head.children if c.dep_ in ("acomp", "attr", "xcomp")), None)
             return (complement if head.lemma_ == "be" and complement is not None else head).lemma_.lower()
@@ -74,10 +91,10 @@ def negated_word(span: Any) -> str | None:
 def _main_clause_negated(span: Any) -> bool:
     """Negation of what the clause asserts (its main verb, or what a speaker is said to have said),
     not of a relative clause inside it ("families who could not return home")."""
-    root = span.root
-    heads = {root} | {c for c in root.children if c.dep_ in ("ccomp", "xcomp", "conj")}
+    heads = _heads(span)
     return any(t.dep_ == "neg" and t.head in heads for t in span) or \
-        any(c.lower_ in ("never", "no", "nobody", "none") and c.head in heads for c in span)
+        any(c.lower_ in ("never", "no", "nobody", "none") and c.head in heads for c in span) or \
+        any(_no_subject(h) for h in heads)
 
 
 _CONTRAST_MARKS = {"while", "whereas", "although", "though"}
@@ -189,6 +206,8 @@ def stance_of(span: Any, negated: bool) -> str:
         return "denied"
     if text.endswith("?") or words & _REPORT_WORDS or root.lemma_.lower() in _REPORT_VERBS:
         return "reported"
+    if any(c.dep_ == "aux" and c.lower_ in ("may", "might") for h in _heads(span) for c in h.children):
+        return "reported"  # "Obama may name Gupta", "the fire may have started in the kitchen": a possibility
     if re.match(r"^(?:reports?|rumou?rs?|sources?|exclusive)\s*:", text, re.I):
         return "reported"  # "Report: X to play Y"
     for t in span:
@@ -249,7 +268,8 @@ def extract_claims(doc: Any, quotes: Sequence[QuoteMention]) -> list[ClaimMentio
                                            numbers=numbers_in(clause_text), negated=negated,
                                            attribution=attribution, stance=stance,
                                            predicate=clause.root.lemma_.lower(),
-                                           negated_word=negated_word(clause) if negated else None))
+                                           negated_word=negated_word(clause) if negated else None,
+                                           outcome=outcome_of(clause)))
     return claims
 
 
@@ -265,4 +285,4 @@ def headline_claims(title_doc: Any, text: str) -> list[ClaimMention]:
     negated = _main_clause_negated(span)
     return [ClaimMention(text=title, start=-1, end=-1, numbers=numbers_in(title), negated=negated,
                          stance=stance_of(span, negated), predicate=span.root.lemma_.lower(),
-                         negated_word=negated_word(span) if negated else None)]
+                         negated_word=negated_word(span) if negated else None, outcome=outcome_of(span))]

@@ -35,13 +35,17 @@ def fold(text: str) -> str:
     return text[4:] if text.startswith("the ") else text  # "the European Union" is "European Union"
 
 
+_ABBREVIATION_END = re.compile(r"(\b[A-Za-z]\.){2,}$|\b(Jr|Sr|Inc|Corp|Co|Ltd|Bros|St)\.$")
+
+
 def strip_name(text: str) -> str:
     """The name without honorifics, possessive ending or line break inside it."""
     words = _SPACES.sub(" ", text).strip().split(" ")
     while len(words) > 1 and words[0].lower().rstrip(".") in HONORIFICS:
         words = words[1:]
-    name = " ".join(words)
-    return _POSSESSIVE.sub("", name).strip(" ,.;:")
+    name = _POSSESSIVE.sub("", " ".join(words)).strip(" ,;:")
+    # the final dot of an abbreviation ("U.S.", "Jr.", "Inc.") is part of the name, a sentence's is not
+    return name if _ABBREVIATION_END.search(name) else name.rstrip(". ")
 
 
 def extract_mentions(doc: Any) -> list[Mention]:
@@ -233,7 +237,7 @@ def _propagate(clusters: dict[str, _Cluster], articles: Sequence[Article]) -> No
                 if len(form.split()) > 1 and owners == {id(cluster)} and \
                         (fold(family) not in single_names or fold(family) in {fold(f) for f in cluster.forms}):
                     forms.add(family)
-        for form in forms:
+        for form in sorted(forms):  # in a fixed order: the first alias seen can name the entity
             base = _base(form)
             first = re.escape(base[:1])
             pattern = re.compile(rf"(?<![\w-])(?:{first.upper()}|{first.lower()}){re.escape(base[1:])}(?![\w-])")

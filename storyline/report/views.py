@@ -55,6 +55,11 @@ def dispute_sets(claims: tuple[Claim, ...]) -> tuple[tuple[Claim, tuple[Claim, .
     return tuple(sets)
 
 
+def _asserted_by(claim: Claim, outlet_by_article: dict[str, str], outlets: tuple[str, ...]) -> tuple[bool, ...]:
+    asserting = {outlet_by_article.get(a) for a in claim.article_ids}  # a set: not outlets x articles per claim
+    return tuple(o in asserting for o in outlets)
+
+
 def story_view(analysis: Analysis, story: Story) -> StoryView:
     articles = {a.id: a for a in analysis.articles}
     members = [articles[a] for a in story.article_ids if a in articles]
@@ -71,8 +76,7 @@ def story_view(analysis: Analysis, story: Story) -> StoryView:
     outlets = tuple(dict.fromkeys(s.outlet for s in sources))
     outlet_by_article = {s.article.id: s.outlet for s in sources}
     ranked = sorted(story.claims, key=lambda c: (-len(c.origins), c.status != "disputed"))
-    matrix = tuple((c, tuple(any(outlet_by_article.get(a) == o for a in c.article_ids) for o in outlets))
-                   for c in ranked)
+    matrix = tuple((c, _asserted_by(c, outlet_by_article, outlets)) for c in ranked)
     disputed = dispute_sets(story.claims)
     single: dict[str, list[Claim]] = defaultdict(list)
     for claim in story.claims:

@@ -76,6 +76,8 @@ class Database:
         self.raw = raw
         self.dialect = dialect
         self._depth = 0
+        # counts undone transactions: what was read inside one may be gone, so caches of reads start over
+        self.rollbacks = 0
 
     @property
     def postgres(self) -> bool:
@@ -170,6 +172,9 @@ class Database:
                     self.raw.execute("ROLLBACK")
                     raise
                 self.raw.execute("COMMIT")
+        except BaseException:
+            self.rollbacks += 1
+            raise
         finally:
             self._depth = 0
 

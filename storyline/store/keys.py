@@ -8,10 +8,21 @@ from .connection import Base
 
 
 class Keys(Base):
+    _counted = 0  # key counts changed in this process by other means than storing an article
+
     def count_keys(self, keys: Iterable[str]) -> None:
         with self.db.transaction():
             self.db.executemany("INSERT INTO key_df (key, n) VALUES (?, 1) ON CONFLICT(key) DO UPDATE SET n = key_df.n + 1",
                                 ((k,) for k in keys))
+        self._counted += 1
+
+    def key_generation(self) -> tuple[int, int, int]:
+        """Changes whenever the key counts may have: an article stored (by any process), a write undone,
+        counts recounted here. Articles are never deleted, so their number names the stored set: what is
+        worked out from the counts (rarities) holds as long as the generation does, e.g. for a whole batch's
+        placements."""
+        stored = int(self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM articles").fetchone()[0])
+        return stored, self.db.rollbacks, self._counted
 
     def key_frequencies(self, keys: Iterable[str]) -> dict[str, int]:
         keys = list(keys)
@@ -30,3 +41,4 @@ class Keys(Base):
         with self.db.transaction():
             self.db.execute("DELETE FROM key_df")
             self.db.executemany("INSERT INTO key_df (key, n) VALUES (?, ?)", sorted(counts.items()))
+        self._counted += 1

@@ -148,6 +148,11 @@ def _m012_story_builds(db: Database) -> None:
                " built_at TEXT NOT NULL)")
 
 
+def _m013_story_stamps(db: Database) -> None:
+    # a new stamp on every save of a story: placement keeps the rows it read and rereads only those whose stamp moved
+    db.execute("ALTER TABLE stories ADD COLUMN stamp TEXT NOT NULL DEFAULT ''")
+
+
 # Named migrations, applied in order and recorded; never edit one that has shipped, add another.
 MIGRATIONS: tuple[tuple[str, Callable[[Database], None]], ...] = (
     ("001_initial", _m001_initial),
@@ -162,6 +167,7 @@ MIGRATIONS: tuple[tuple[str, Callable[[Database], None]], ...] = (
     ("010_watch_sources", _m010_watch_sources),
     ("011_story_history", _m011_story_history),
     ("012_story_builds", _m012_story_builds),
+    ("013_story_stamps", _m013_story_stamps),
 )
 
 

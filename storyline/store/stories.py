@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 import numpy as np
@@ -24,9 +25,14 @@ class StoryRow:
     centroid: np.ndarray
     entity_keys: dict[str, int]
     updated_at: str
+    stamp: str = ""  # new on every save: a row read with the same stamp is the same story
+    # what placement derives from this row (keys by kind, word norms), kept as long as the row is
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 class Stories(Base):
+    _story_rows: dict[str, StoryRow]  # the last candidate list's rows and those saved since, by id
+
     def new_story_id(self) -> str:
         with self.db.transaction():
             value = self.db.execute("SELECT value FROM counters WHERE name = 'story'").fetchone()[0]
@@ -37,15 +43,21 @@ class Stories(Base):
 
     def save_story(self, row: StoryRow) -> None:
         seq = int(row.id[1:]) if row.id[1:].isdigit() else 0
+        stamp, at = uuid.uuid4().hex, now()
         with self.db.transaction():
             self.db.execute(
-                "INSERT INTO stories (id, title, size, first_date, last_date, centroid, entity_keys, seq, updated_at)"
-                " VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET title=excluded.title, size=excluded.size,"
-                " first_date=excluded.first_date, last_date=excluded.last_date, centroid=excluded.centroid,"
-                " entity_keys=excluded.entity_keys, updated_at=excluded.updated_at",
+                "INSERT INTO stories (id, title, size, first_date, last_date, centroid, entity_keys, seq, updated_at,"
+                " stamp) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET title=excluded.title,"
+                " size=excluded.size, first_date=excluded.first_date, last_date=excluded.last_date,"
+                " centroid=excluded.centroid, entity_keys=excluded.entity_keys, updated_at=excluded.updated_at,"
+                " stamp=excluded.stamp",
                 (row.id, row.title, row.size, row.first_date, row.last_date, blob(row.centroid),
-                 json.dumps(row.entity_keys), seq, now()),
+                 json.dumps(row.entity_keys), seq, at, stamp),
             )
+            # the row as it reads back (float16 centroid), so the next candidate list need not read it
+            centroid = array(blob(row.centroid))
+            self._kept_rows()[row.id] = replace(row, centroid=centroid[0] if centroid.size else centroid.reshape(-1),
+                                                updated_at=at, stamp=stamp, memo={})
 
     def delete_story(self, story_id: str) -> None:
         with self.db.transaction():
@@ -56,6 +68,12 @@ class Stories(Base):
         if row is None:
             raise StoryNotFound(f"no story {story_id!r} in {self.url}")
         return _story(row)
+
+    def story_ids(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT id FROM stories ORDER BY seq")]
+
+    def count_stories(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM stories").fetchone()[0])
 
     def stories(self) -> list[StoryRow]:
         return [_story(r) for r in self.db.execute("SELECT * FROM stories ORDER BY seq")]
@@ -93,7 +111,7 @@ class Stories(Base):
     def story_candidates(self, day: str | None, window_days: int) -> list[StoryRow]:
         """Stories whose dates come within the window of a day (undated ones always): an index, not all pairs."""
         if day is None:
-            rows = self.db.execute("SELECT * FROM stories ORDER BY seq DESC LIMIT 200")
+            rows = self.db.execute("SELECT id, seq, stamp FROM stories ORDER BY seq DESC LIMIT 200").fetchall()
         else:
             low: str | None
             high: str | None
@@ -105,11 +123,33 @@ class Stories(Base):
             # two index searches (dated stories reaching into the window, by last_date; undated ones), merged
             # as one query with OR would order them: that query walked every story by seq, O(stories) a placement
             # (+seq: sorting the few found beats walking the seq index past every story outside the window)
-            rows = [*self.db.execute("SELECT * FROM stories WHERE last_date >= ? AND first_date <= ?"
+            rows = [*self.db.execute("SELECT id, seq, stamp FROM stories WHERE last_date >= ? AND first_date <= ?"
                                      " ORDER BY +seq DESC LIMIT 500", (low, high)),
-                    *self.db.execute("SELECT * FROM stories WHERE last_date IS NULL ORDER BY +seq DESC LIMIT 500")]
+                    *self.db.execute("SELECT id, seq, stamp FROM stories WHERE last_date IS NULL"
+                                     " ORDER BY +seq DESC LIMIT 500")]
             rows = sorted(rows, key=lambda r: -r["seq"])[:500]
-        return [_story(r) for r in rows]
+        return self._current_rows([(r["id"], r["stamp"]) for r in rows])
+
+    def _current_rows(self, wanted: list[tuple[str, str]]) -> list[StoryRow]:
+        """The stories named, each read in full only when its stamp moved since the last call (successive
+        placements see mostly the same stories: decoding their names and centroids again is most of a read).
+        Only the last call's rows are kept, so the memory is that of one candidate list."""
+        kept = self._kept_rows()
+        stale = [story_id for story_id, stamp in wanted if story_id not in kept or kept[story_id].stamp != stamp]
+        fresh: dict[str, StoryRow] = {}
+        for start in range(0, len(stale), 500):
+            chunk = stale[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            fresh.update((r["id"], _story(r)) for r in self.db.execute(f"SELECT * FROM stories WHERE id IN ({marks})",
+                                                                        chunk))
+        out = [fresh.get(story_id) or kept[story_id] for story_id, _ in wanted if story_id in fresh or story_id in kept]
+        self._story_rows = {row.id: row for row in out}
+        return out
+
+    def _kept_rows(self) -> dict[str, StoryRow]:
+        if not hasattr(self, "_story_rows"):
+            self._story_rows = {}
+        return self._story_rows
 
     # --- stories waiting for consolidation, kept in the store so a stopped run's are not forgotten ------
 
@@ -136,4 +176,4 @@ def _story(row: Row) -> StoryRow:
     centroid = array(row["centroid"])
     return StoryRow(id=row["id"], title=row["title"], size=row["size"], first_date=row["first_date"],
                     last_date=row["last_date"], centroid=centroid[0] if centroid.size else centroid.reshape(-1),
-                    entity_keys=json.loads(row["entity_keys"]), updated_at=row["updated_at"])
+                    entity_keys=json.loads(row["entity_keys"]), updated_at=row["updated_at"], stamp=row["stamp"])

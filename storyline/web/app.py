@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import gzip
 import hmac
 import importlib.resources
+import json
 import logging
 import re
 import secrets
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -39,10 +42,9 @@ from ..ingest.records import loads, record
 from ..model import Analysis, Article, RawDocument, Skipped
 from ..pipeline import Pipeline
 from ..report.json import article_dict, story_dict
-from ..report.views import story_view
 from ..settings import Options, load_options
 from ..store import Store
-from . import follow
+from . import cache, follow
 from .guard import Guard, error_body, host_names, is_loopback
 
 log = logging.getLogger(__name__)
@@ -157,11 +159,8 @@ def create_app(db: str, options: Options | None = None, host: str = "127.0.0.1",
 
     def search(q: str | None, date_from: str | None, date_to: str | None, outlet: str | None,
                person: str | None) -> list[Any]:
-        store = Store.open(db)
-        try:
-            return store.search_stories(q or None, date_from or None, date_to or None, outlet or None, person or None)
-        finally:
-            store.close()
+        return built.read(lambda store: store.search_stories(q or None, date_from or None, date_to or None,
+                                                             outlet or None, person or None))
 
     def build_story(story_id: str) -> Analysis:
         analysis = api.show(story_id, db=db, options=options)
@@ -169,6 +168,30 @@ def create_app(db: str, options: Options | None = None, host: str = "127.0.0.1",
             reason = analysis.skipped[-1].reason if analysis.skipped else f"building story {story_id} failed"
             raise StoryFailed(reason)
         return analysis
+
+    built = cache.Stories(db, options, build_story)
+
+    def cached(request: Request, entry: cache.Built, name: str, media_type: str, render: Callable[[], bytes],
+               keep: bool = True) -> Response:
+        """A page rendered once per build (keep=False: per request), with the build's ETag: 304 when unchanged."""
+        packed = keep and accepts_gzip(request.headers.get("accept-encoding", ""))  # 130-400 KB pages: ~8x smaller
+        tag = cache.etag(entry.marker, name, "gzip" if packed else "")
+        headers = {"ETag": tag, "Cache-Control": "no-cache", "Vary": "Accept-Encoding"}  # no-cache: revalidated
+        if tag in (t.strip() for t in request.headers.get("if-none-match", "").split(",")):
+            return Response(status_code=304, headers=headers)
+        if not keep:
+            return Response(render(), media_type=media_type, headers=headers)
+        body = entry.page(name, render)
+        if packed:  # compressed once per build, like the page itself
+            body = entry.page(f"{name}.gz", lambda: gzip.compress(body, compresslevel=6, mtime=0))
+            headers["Content-Encoding"] = "gzip"
+        return Response(body, media_type=media_type, headers=headers)
+
+    def html(name: str, **context: Any) -> bytes:
+        return templates.get_template(name).render(**context).encode()
+
+    def story_of(article_id: str) -> str | None:
+        return built.read(lambda store: store.story_of(article_id))
 
     def load_article(article_id: str) -> tuple[Article, str | None]:
         store = Store.open(db)
@@ -181,16 +204,13 @@ def create_app(db: str, options: Options | None = None, host: str = "127.0.0.1",
             store.close()
 
     def filters() -> dict[str, Any]:
-        store = Store.open(db)
-        try:
-            return {"outlets": store.outlets(), "people": store.people()}
-        finally:
-            store.close()
+        return built.read(lambda store: {"outlets": store.outlets(), "people": store.people()})
 
     # following, exports, feeds and the watch loop (storyline serve --watch SOURCES) live in follow.py;
     # included before the pages so /stories/{id}/claims.csv is not read as a story id with a slash
     watcher = follow.WatchThread(watch, db, options, lock) if watch else None
-    app.include_router(follow.router(db, options, templates, watcher, build_story))
+    # exports read the same kept builds as the pages
+    app.include_router(follow.router(db, options, templates, watcher, lambda story_id: built.get(story_id).analysis))
     if watcher is not None:
         app.router.on_startup.append(watcher.start)
         app.router.on_shutdown.append(watcher.stop.set)
@@ -206,23 +226,29 @@ def create_app(db: str, options: Options | None = None, host: str = "127.0.0.1",
 
     # ids may hold "/" (they come from the input's "id" field): the path converter keeps them whole
     @app.get("/stories/{story_id:path}", response_class=HTMLResponse, include_in_schema=False)
-    def story_page(story_id: str, since: str = "") -> HTMLResponse:
-        analysis = build_story(story_id)
-        return page("story_page.html.j2", analysis=analysis, v=story_view(analysis, analysis.stories[0]),
-                    h=follow.history_context(analysis.stories[0], since))
+    def story_page(request: Request, story_id: str, since: str = "") -> Response:
+        entry = built.get(story_id)
+        story = entry.analysis.stories[0]
+        return cached(request, entry, f"story?since={since}", "text/html; charset=utf-8", lambda: html(
+            "story_page.html.j2", analysis=entry.analysis, v=entry.view, h=follow.history_context(story, since)),
+            keep=not since)  # one page per build; a page since a given time is made on demand
 
     @app.get("/articles/{article_id:path}", response_class=HTMLResponse, include_in_schema=False)
-    def article_page(article_id: str) -> HTMLResponse:
-        article, story_id = load_article(article_id)
-        statuses: dict[str, tuple[str, str]] = {}
-        if story_id:
-            story = build_story(story_id).stories[0]
-            for claim in story.claims:
-                for source_id, sentence in claim.sources:
-                    if source_id == article_id:
-                        statuses[sentence] = (claim.status, claim.reason)
-        return page("article.html.j2", article=article, story_id=story_id,
-                    paragraphs=marked_paragraphs(article, statuses))
+    def article_page(request: Request, article_id: str) -> Response:
+        story_id = story_of(article_id)
+        if story_id is None:  # not placed (or no such article: 404)
+            article, story_id = load_article(article_id)
+            return page("article.html.j2", article=article, story_id=story_id,
+                        paragraphs=marked_paragraphs(article, {}))
+        entry = built.get(story_id)
+        # the story's build holds its articles: the article page does not rebuild or re-read the story
+        found = next((a for a in entry.analysis.articles if a.id == article_id), None)
+        if found is None:  # it joined the story after this build was read
+            found, _ = load_article(article_id)
+        article = found
+        return cached(request, entry, f"article:{article_id}", "text/html; charset=utf-8", lambda: html(
+            "article.html.j2", article=article, story_id=story_id,
+            paragraphs=marked_paragraphs(article, entry.statuses(article_id))))
 
     @app.get("/add", response_class=HTMLResponse, include_in_schema=False)
     def add_page() -> HTMLResponse:
@@ -261,11 +287,15 @@ def create_app(db: str, options: Options | None = None, host: str = "127.0.0.1",
         return {"stories": [{"id": r.id, "title": r.title, "articles": r.size, "first_date": r.first_date,
                              "last_date": r.last_date} for r in rows]}
 
-    @app.get("/api/stories/{story_id:path}", summary="One story, built as the JSON contract describes it")
-    def api_story(story_id: str) -> dict[str, Any]:
-        analysis = build_story(story_id)
-        return {"schema_version": 1, "story": story_dict(analysis.stories[0]),
-                "articles": [article_dict(a) for a in analysis.articles]}
+    @app.get("/api/stories/{story_id:path}", summary="One story, built as the JSON contract describes it",
+             response_class=JSONResponse)
+    def api_story(request: Request, story_id: str) -> Response:
+        entry = built.get(story_id)
+        analysis = entry.analysis
+        return cached(request, entry, "json", "application/json", lambda: json.dumps(
+            {"schema_version": 1, "story": story_dict(analysis.stories[0]),
+             "articles": [article_dict(a) for a in analysis.articles]},
+            ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode())  # as JSONResponse writes it
 
     @app.get("/api/articles/{article_id:path}", summary="One article, clean, with its story")
     def api_article(article_id: str) -> dict[str, Any]:
@@ -451,6 +481,19 @@ def marked_paragraphs(article: Article, statuses: dict[str, tuple[str, str]]) ->
         else:
             paragraphs[-1].append(run)
     return [p for p in paragraphs if p]
+
+
+def accepts_gzip(header: str) -> bool:
+    """Does an Accept-Encoding header take gzip ("gzip, br", "gzip;q=0.5"; not "gzip;q=0")?"""
+    for part in header.lower().split(","):
+        name, _, params = part.partition(";")
+        if name.strip() in ("gzip", "*"):
+            q = params.strip().removeprefix("q=").strip() if params.strip().startswith("q=") else "1"
+            try:
+                return float(q) > 0
+            except ValueError:
+                return False
+    return False
 
 
 def check_bind(host: str, token: str) -> None:

@@ -1,0 +1,182 @@
+"""Outcome claims: what a clause says came of something (agreed / remained divided, won / lost, died / survived).
+
+Read from the parse, so that only a predicate counts: "participants agreed to ..." is an outcome, "contingent on a
+ceasefire agreement" or "met to agree a response" is not. The outcome is kept on the claim as one string,
+"kind polarity subject | matter", so that two outlets' outcomes can be compared across a story without the two
+sentences having to be alike (storyline.disputes.outcome_clash).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# Each kind: the lemmas that say it happened (+) and those that say the opposite (-). General verbs of news
+# outcomes (accords and votes, results, verdicts, deaths, confirmations), not any one story's words.
+KINDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "accord": (frozenset({"agree", "approve", "adopt", "endorse", "ratify", "settle", "resolve", "unite", "decide"}),
+               frozenset({"divide", "divided", "disagree", "split", "deadlock", "deadlocked", "inconclusive", "undecided",
+                          "reject", "veto", "stall"})),
+    "result": (frozenset({"win"}), frozenset({"lose"})),
+    # "resigned" / "has not resigned", "refused to resign" (the opposite comes from the negation)
+    "resignation": (frozenset({"resign", "quit"}), frozenset()),
+    "verdict": (frozenset({"convict"}), frozenset({"acquit"})),
+    "death": (frozenset({"die", "dead"}), frozenset({"survive", "alive"})),
+    "confirmation": (frozenset({"confirm"}), frozenset({"deny"})),
+}
+# nouns that are an outcome when a clause says it was reached ("reached an agreement", "no deal was struck")
+_ACCORD_NOUNS = frozenset({"agreement", "deal", "accord", "consensus", "compromise", "resolution", "settlement",
+                           "breakthrough", "pact"})
+_REACH_VERBS = frozenset({"reach", "produce", "strike", "seal", "clinch", "secure", "achieve", "find", "broker",
+                          "yield", "bring", "hammer"})
+# verbs that turn what they govern around ("failed to agree", "refused to approve")
+_FAILING = frozenset({"fail", "refuse", "decline"})
+_HEDGES = frozenset({"hope", "plan", "seek", "aim", "try", "want", "wish", "intend", "expect", "prepare", "push", "urge",
+                     "call", "need", "propose", "ask", "demand", "likely", "set", "would", "may", "might", "should",
+                     "must", "will", "shall", "could", "can", "if", "unless", "whether", "when", "once"})
+_PASSING = frozenset({"still", "initially", "briefly", "temporarily", "first", "yet"})
+_MODALS = frozenset({"will", "would", "may", "might", "should", "must", "shall", "can", "could", "'ll", "wo", "ca"})
+_NEGATIONS = frozenset({"not", "n't", "never", "no"})
+# who: the members of a gathering or the gathering itself ("leaders", "they", "the meeting"), one group
+_GROUP = frozenset({"leader", "participant", "member", "minister", "delegate", "delegation", "party", "side", "country",
+                    "nation", "state", "ally", "government", "negotiator", "they", "we", "summit", "meeting", "talk",
+                    "talks", "conference", "negotiation", "discussion", "head", "representative", "official",
+                    "lawmaker", "legislator"})
+_MATTER_POS = frozenset({"NOUN", "VERB"})
+_SUBJECTS = ("nsubj", "nsubjpass", "csubj")
+
+
+def _negated(token: Any) -> bool:
+    return any(c.dep_ == "neg" or (c.lower_ in ("never",) and c.dep_ == "advmod") for c in token.children)
+
+
+def _modal(token: Any) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ in _MODALS for c in token.children)
+
+
+def _subject(token: Any) -> Any:
+    """The one the outcome is about: the verb's subject, shared along xcomp / conj, or the noun a clause describes."""
+    seen = token
+    for _ in range(4):
+        found = next((c for c in seen.children if c.dep_ in _SUBJECTS), None)
+        if found is not None:
+            if found.lower_ in ("who", "that", "which") and seen.dep_ == "relcl":
+                return seen.head  # "a climber who survived": the climber
+            return found
+        if seen.dep_ in ("acl", "relcl"):
+            return seen.head
+        if seen.dep_ in ("xcomp", "conj", "acomp", "ccomp", "advcl", "pcomp", "oprd") and seen.head is not seen:
+            seen = seen.head
+            continue
+        break
+    return None
+
+
+def _subject_key(subject: Any) -> str | None:
+    """"@group" for a gathering and its members; a name as "=" and its words; another noun as its lemma; a pronoun
+    other than "they" / "we": None."""
+    if subject is None:
+        return None
+    lemma = subject.lemma_.lower()
+    if lemma in _GROUP or subject.lower_ in _GROUP:
+        return "@group"
+    if subject.pos_ == "PROPN":
+        names = [subject, *(c for c in subject.conjuncts if c.pos_ == "PROPN")]
+        words = [w.lower_ for n in names for w in (n, *n.children) if w.pos_ == "PROPN" and w.dep_ in (
+            "compound", "flat", n.dep_)]
+        return "=" + " ".join(sorted(set(words))) if words else None
+    if subject.pos_ == "NOUN":
+        return lemma
+    return None
+
+
+def _matter(span: Any, head: Any, subject: Any, kind_words: frozenset[str]) -> list[str]:
+    """What the outcome is about: the content words under it, without the subject ("divided on deploying troops")."""
+    skip = {t.i for t in subject.subtree} if subject is not None else set()
+    return sorted({t.lemma_.lower() for t in head.subtree
+                   if t.i not in skip and t.pos_ in _MATTER_POS and t.lemma_.lower() not in kind_words
+                   and t.lemma_.lower() not in _ACCORD_NOUNS | _REACH_VERBS and span.start <= t.i < span.end and t.is_alpha})
+
+
+def _polarity(token: Any, span: Any) -> int | None:
+    """+1 said to have happened, -1 said not to or the opposite, None when hedged (a plan, a hope, a condition)."""
+    sign = -1 if _negated(token) else 1
+    if _modal(token):
+        if sign > 0 or not any(c.lower_ in ("could", "can", "ca") for c in token.children):
+            return None  # "will agree", "must not be divided": a plan or a wish, not an outcome; "could not agree" is one
+    if any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children) and token.head.lemma_.lower() not in _FAILING \
+            and not (token.head.lemma_.lower() == "expect" and _negated(token.head)):
+        return None  # "met to agree a response", "hope to reach a deal"
+    if any(c.dep_ == "mark" and c.lower_ in _HEDGES for c in token.children):
+        return None
+    if any(c.dep_ == "advmod" and c.lower_ in _PASSING for c in (*token.children, *token.head.children)):
+        return None  # "was still alive when rescuers reached him": a state at one time, not the outcome
+    node = token
+    while node.head is not node and span.start <= node.head.i < span.end and node.dep_ in (
+            "xcomp", "ccomp", "acomp", "dobj", "pobj", "prep", "pcomp", "nsubjpass", "nsubj", "attr", "oprd"):
+        node = node.head
+        lemma = node.lemma_.lower()
+        if lemma in _FAILING:
+            sign = -sign  # "failed to agree"
+        elif lemma == "expect" and _negated(node):
+            return -1 if sign > 0 else None  # "is not expected to produce a resolution"
+        elif lemma in _HEDGES or (_modal(node) and not _negated(node)):
+            return None
+        elif _negated(node) and node is not token:
+            sign = -sign
+        elif any(c.dep_ == "aux" and c.lower_ == "to" for c in node.children):
+            return None  # "his battle to stay alive": an aim, not an outcome
+        if any(c.dep_ == "mark" and c.lower_ in _HEDGES for c in node.children):
+            return None
+    return sign
+
+
+def outcome_of(span: Any) -> str | None:
+    """The clause's outcome as "kind polarity subject | matter" ("accord - @group | deploy idea troop"), or None.
+
+    None when the clause states no outcome, hedges it, says both (a mixed "remained inconclusive, but agreed to ..."),
+    or its subject cannot be told (a pronoun other than "they" / "we").
+    """
+    if span.text.strip().endswith("?"):
+        return None
+    found: list[tuple[str, int, str, list[str]]] = []
+    for token in span:
+        lemma = token.lemma_.lower()
+        kind, side, head = None, 0, token
+        for name, (yes, no) in KINDS.items():
+            if lemma in yes or token.lower_ in yes:
+                kind, side = name, 1
+            elif lemma in no or token.lower_ in no:
+                kind, side = name, -1
+        if kind is None and lemma == "step" and any(c.dep_ in ("prt", "advmod") and c.lower_ == "down" for c in token.children):
+            kind, side = "resignation", 1  # "stepped down"
+        if kind is None and lemma in _ACCORD_NOUNS and token.pos_ == "NOUN":
+            verb = token.head
+            if token.dep_ in ("dobj", "nsubjpass") and verb.lemma_.lower() in _REACH_VERBS:
+                kind, side, head = "accord", 1, verb
+                if any(c.lower_ == "no" for c in token.children):
+                    side = -1  # "no agreement was reached"
+        if kind is None:
+            continue
+        if token.pos_ not in ("VERB", "ADJ", "AUX", "NOUN") or (token.pos_ == "NOUN" and head is token):
+            continue
+        if kind == "death" and lemma == "die" and token.pos_ != "VERB":
+            continue
+        if head.dep_ not in ("ROOT", "conj", "ccomp", "xcomp", "acomp", "advcl", "pcomp", "relcl", "acl", "oprd") and \
+                head is not span.root:
+            continue
+        polarity = _polarity(head, span)
+        if polarity is None:
+            continue
+        # a verdict is about the one it is passed on: "the jury convicted Jones" is about Jones
+        patient = next((c for c in head.children if c.dep_ == "dobj"), None) if kind == "verdict" else None
+        subject = patient if patient is not None else _subject(head)
+        # "no agreement was reached": the parties of the story, not the agreement
+        key = "@group" if subject is not None and subject.i == token.i and kind == "accord" else _subject_key(subject)
+        if key is None:
+            continue
+        yes, no = KINDS[kind]
+        found.append((kind, side * polarity, key, _matter(span, token if head is token else head, subject, yes | no)))
+    if not found or len({(k, s) for k, s, _, _ in found}) != len({k for k, _, _, _ in found}):
+        return None  # nothing, or both sides of one kind in one clause
+    kind, sign, key, matter = found[0]
+    return f"{kind} {'+' if sign > 0 else '-'} {key} | {' '.join(matter)}"

