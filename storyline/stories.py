@@ -37,6 +37,7 @@ _KIND = {"PERSON": "person:", "ORG": "org:", "GPE": "place:", "LOC": "place:", "
 NAME_KINDS = ("person", "org", "place")
 # Speed, not quality: only the stories closest by text vector are scored in full (names, words, dates).
 SHORTLIST = 10
+OPENING = 300  # characters of text read as the article's opening (headline and lead sentence)
 FEATURES = (
     "cosine", "words",
     *(f"{kind}_{part}" for kind in NAME_KINDS for part in ("covered", "core", "clash")),
@@ -46,6 +47,7 @@ FEATURES = (
     "main_person_in_story", "story_person_in_article", "main_place_in_story", "story_place_in_article",
     "main_person_share", "main_person_top", "main_place_share", "main_place_top",
     "lead_person_covered", "lead_person_core", "lead_place_covered", "lead_place_core",
+    "head_person_covered", "head_person_core", "head_place_covered", "head_place_core",
 )
 # The one prior the learned trees are given: which way each feature may move the probability. More shared
 # names, words or dates never make "same event" less likely; a clash or a wider gap between dates never more.
@@ -177,6 +179,15 @@ def _main_keys(article: Article) -> set[str]:
             out.add(f"main:{kind}:{first}")
         # everyone it names more than once ("lead:" keys): who the story is about, beyond its single main name
         out |= {f"lead:{kind}:{name}" for name, n in counts.items() if n >= 2}
+    # who and where the headline and opening name ("head:" keys): the participants of the event reported,
+    # where background (an earlier event of the same kind) is named further down
+    headline = f" {fold(article.title or '')} " if is_headline(article.title) else " "
+    for m in article.mentions:
+        kind = _KIND.get(m.label, "")[:-1]
+        if kind in ("person", "place"):
+            name = _surname(fold(m.text)) if kind == "person" else fold(m.text)
+            if name and (m.start < OPENING or f" {name} " in headline):
+                out.add(f"head:{kind}:{name}")
     return out
 
 
@@ -221,7 +232,8 @@ def features(vector: np.ndarray, keys: set[str], story: StoryRow, idf: dict[str,
     union = sum(weight(k) for k in names | story_names.keys())
     out.append(sum(weight(k) * min(1.0, story_names[k] / size * 2) for k in shared_all) / union if union else 0.0)
     out += _main_features(mine_all, theirs_all, size)
-    out += _lead_features(mine_all.get("lead", {}), theirs_all.get("lead", {}), size)
+    out += _lead_features(mine_all.get("lead", {}), theirs_all.get("lead", {}), size, "lead")
+    out += _lead_features(mine_all.get("head", {}), theirs_all.get("head", {}), size, "head")
     return np.asarray(out, dtype=np.float64)
 
 
@@ -247,14 +259,14 @@ def _main_features(mine_all: dict[str, dict[str, int]], theirs_all: dict[str, di
     return out + agree
 
 
-def _lead_features(mine: dict[str, int], theirs: dict[str, int], size: int) -> list[float]:
-    """The people and places the article names repeatedly against those the story's members name repeatedly:
-    the share of the article's found in the story (by how many members repeat them), and the share of the
-    story's repeated names the article repeats too; 0.5 when either side repeats none."""
+def _lead_features(mine: dict[str, int], theirs: dict[str, int], size: int, prefix: str) -> list[float]:
+    """The people and places the article names repeatedly ("lead") or first ("head") against those the story's
+    members name so: the share of the article's found in the story (by how many members name them so), and the
+    share of the story's the article names so too; 0.5 when either side has none."""
     out = []
     for kind in ("person", "place"):
-        a = {k for k in mine if k.startswith(f"lead:{kind}:")}
-        b = {k: n for k, n in theirs.items() if k.startswith(f"lead:{kind}:")}
+        a = {k for k in mine if k.startswith(f"{prefix}:{kind}:")}
+        b = {k: n for k, n in theirs.items() if k.startswith(f"{prefix}:{kind}:")}
         if not a or not b:
             out += [0.5, 0.5]
             continue

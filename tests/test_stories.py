@@ -77,6 +77,21 @@ def test_main_person_of_the_article_against_the_story_s():
     assert f_same["lead_person_core"] == 1 and f_other["lead_person_core"] == 0
 
 
+def test_head_keys_name_who_the_headline_and_opening_are_about():
+    """The one arrested now is in the headline and the opening; the one arrested before only further down."""
+    text = "Williams was arrested on Sunday. " + "The team said little. " * 20 + "Jackson was arrested last month."
+    mentions = (Mention("Jamal Williams", "PERSON", 0, 8), Mention("Vincent Jackson", "PERSON", text.index("Jackson"),
+                                                                   text.index("Jackson") + 7))
+    a = Article(id="a", path="a.txt", outlet=None, title="Chargers lineman Williams arrested", author=None,
+                published=None, text=text, removed=(), origin="a", content_hash="a", mentions=mentions)
+    keys = stories.story_keys(a)
+    assert "head:person:williams" in keys and "head:person:jackson" not in keys
+    assert "person:jackson" in keys  # still a name the article shares with the earlier story
+    titled = Article(id="b", path="b.txt", outlet=None, title="Jackson arrested again", author=None, published=None,
+                     text=text, removed=(), origin="b", content_hash="b", mentions=mentions)
+    assert "head:person:jackson" in stories.story_keys(titled)  # named in the headline: about him too
+
+
 def test_keys_type_names_keep_people_by_surname_and_the_latest_year():
     a = article("a", "Quake hits the coast.", people=("Ilse Varga-Kovács",), places=("Chile",),
                 dates=("2010-02-27", "1960"), numbers=("8.8 magnitude",))
