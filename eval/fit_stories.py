@@ -4,7 +4,7 @@
 
 Training examples are article-story pairs met while placing each topic's documents in several
 random orders into their gold stories (the stories as they stand when the article arrives), plus
-pairs with the stories of other topics. Boosted trees, each feature held to one direction (DIRECTION),
+pairs with the stories of other topics. Boosted trees, each feature held to one direction (stories.DIRECTION),
 weigh the features of storyline.stories.FEATURES; the join threshold and the number of lead claims in
 the article vector are chosen on the same training examples (log-loss, F1 of the join decision).
 `eval/stories.py` runs the same fit leave-one-topic-out and reports held-out figures.
@@ -163,18 +163,6 @@ def same_period(row: np.ndarray) -> np.ndarray:
     return out
 
 
-# The one prior the trees are given: which way each feature may move the probability. More shared names,
-# words or dates never make "same event" less likely; a clash or a larger gap between dates never more.
-# Without it a few training topics teach odd reversals (a low text cosine that still joins).
-DIRECTION = {
-    "cosine": 1, "words": 1,
-    **{f"{kind}_{part}": (-1 if part == "clash" else 1) for kind in stories.NAME_KINDS
-       for part in ("covered", "core", "clash")},
-    "date_shared": 1, "date_gap": -1, "date_known": 0, "year_clash": -1, "latest_same": 1, "latest_gap": -1,
-    "latest_known": 0, "number_covered": 1, "number_clash": -1, "rare_shared": 1, "key_jaccard": 1,
-}
-
-
 def fit_weights(x: np.ndarray, y: np.ndarray, lead: int) -> stories.StoryModel:
     """Boosted trees under DIRECTION (MODEL=logistic in the environment: logistic regression); threshold 0.5."""
     if os.environ.get("MODEL", "trees") == "logistic":
@@ -184,7 +172,7 @@ def fit_weights(x: np.ndarray, y: np.ndarray, lead: int) -> stories.StoryModel:
         return stories.StoryModel(tuple(float(w) for w in linear.coef_[0]), float(linear.intercept_[0]), 0.5, lead)
     from sklearn.ensemble import HistGradientBoostingClassifier
 
-    monotonic = [DIRECTION.get(name, 1) for name in stories.FEATURES]
+    monotonic = [stories.DIRECTION.get(name, 1) for name in stories.FEATURES]
     boosted = HistGradientBoostingClassifier(max_iter=150, max_depth=3, learning_rate=0.1, min_samples_leaf=20,
                                              l2_regularization=1.0, monotonic_cst=monotonic,
                                              early_stopping=False, random_state=0).fit(x, y)
@@ -195,7 +183,9 @@ def fit_weights(x: np.ndarray, y: np.ndarray, lead: int) -> stories.StoryModel:
                                   tuple(float(v) for v in nodes["num_threshold"]),
                                   tuple(int(v) for v in nodes["left"]), tuple(int(v) for v in nodes["right"]),
                                   tuple(float(v) for v in nodes["value"])))
-    weights = tuple(float(d) for d in monotonic)  # the directions imposed (trees carry the weights)
+    # what the trees weigh: each feature's share of the splits (the trees carry the decision itself)
+    splits = Counter(int(f) for tree in trees for f in tree.feature if f >= 0)
+    weights = tuple(splits[i] / max(1, sum(splits.values())) for i in range(len(stories.FEATURES)))
     model = stories.StoryModel(weights, float(np.ravel(boosted._baseline_prediction)[0]), 0.5, lead, tuple(trees))
     check = boosted.decision_function(x[:50])
     mine = [model.bias + sum(tree.leaf(row) for tree in model.trees) for row in x[:50]]
@@ -204,27 +194,30 @@ def fit_weights(x: np.ndarray, y: np.ndarray, lead: int) -> stories.StoryModel:
 
 
 def cluster(docs: Sequence[Doc], vectors: dict[str, np.ndarray], scorer: stories.Scorer,
-            order: Sequence[int] | None = None) -> dict[str, str]:
-    """Store the documents as one batch and place them through the pipeline's own story step."""
+            order: Sequence[int] | None = None, streamed: bool = False) -> dict[str, str]:
+    """Store the documents as one batch and place them through the pipeline's own story step
+    (streamed: one batch per document, in the order given, as news arriving one article at a time)."""
     from storyline.pipeline import Batch, Pipeline
 
     store = Store.open(":memory:")
     try:
         given = [docs[i].article for i in order] if order is not None else [d.article for d in docs]
         claims = {d.id: d.claim_vectors for d in docs}
-        for article in given:
-            store.add_article(article, set(), vectors[article.id], claims[article.id], keys=stories.story_keys(article))
         pipeline = Pipeline(load_options(story_threshold=scorer.threshold), store)
         pipeline.story_model = scorer
-        pipeline.step_stories(Batch(inputs=[], articles=given))
+        for batch in ([[a] for a in given] if streamed else [given]):
+            for article in batch:
+                store.add_article(article, set(), vectors[article.id], claims[article.id],
+                                  keys=stories.story_keys(article))
+            pipeline.step_stories(Batch(inputs=[], articles=batch))
         return {a: row.id for row in store.stories() for a in store.story_article_ids(row.id)}
     finally:
         store.close()
 
 
 def score_topic(docs: Sequence[Doc], vectors: dict[str, np.ndarray], scorer: stories.Scorer,
-                order: Sequence[int] | None = None) -> tuple[float, float, float]:
-    predicted = cluster(docs, vectors, scorer, order)
+                order: Sequence[int] | None = None, streamed: bool = False) -> tuple[float, float, float]:
+    predicted = cluster(docs, vectors, scorer, order, streamed)
     return bcubed(predicted, {d.id: d.story for d in docs})
 
 
@@ -268,7 +261,7 @@ def main() -> None:
     args.out.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {args.out}: lead_claims {model.lead_claims}, threshold {model.threshold}")
     for name, w in zip(stories.FEATURES, model.weights, strict=True):
-        print(f"  {name:22s} {'direction' if model.trees else 'weight'} {w:+.3f}")
+        print(f"  {name:22s} {'share of splits' if model.trees else 'weight'} {w:.3f}")
     print(f"  {'bias':16s} {model.bias:+.3f}")
 
 

@@ -1,10 +1,11 @@
 """Stories: an article joins the story that reports the same real-world event, or starts one.
 
 Same event = same kind of happening (text similarity) *and* same time, place and participants.
-The decision is a logistic model over article-story features (text similarity, shared people /
-organisations / places, event-date distance, shared numbers, rare names) whose weights and
-threshold were learned on ECB+ dev by `eval/fit_stories.py` (leave-one-topic-out figures in
-`eval/stories.py`); they are read from `data/story_model.json`.
+The decision is a model over article-story features (text similarity, shared people / organisations /
+places, whether the article's main person and place are the story's, the distance between the event
+dates reported, shared numbers, rare names): boosted trees, each feature held to one direction
+(DIRECTION), and a join threshold, learned on ECB+ dev by `eval/fit_stories.py` (leave-one-topic-out
+figures in `eval/stories.py`) and read from `data/story_model.json`.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ _KIND = {"PERSON": "person:", "ORG": "org:", "GPE": "place:", "LOC": "place:", "
 NAME_KINDS = ("person", "org", "place")
 # Speed, not quality: only the stories closest by text vector are scored in full (names, words, dates).
 SHORTLIST = 10
+OPENING = 300  # characters of text read as the article's opening (headline and lead sentence)
 FEATURES = (
     "cosine", "words",
     *(f"{kind}_{part}" for kind in NAME_KINDS for part in ("covered", "core", "clash")),
@@ -45,7 +47,15 @@ FEATURES = (
     "main_person_in_story", "story_person_in_article", "main_place_in_story", "story_place_in_article",
     "main_person_share", "main_person_top", "main_place_share", "main_place_top",
     "lead_person_covered", "lead_person_core", "lead_place_covered", "lead_place_core",
+    "head_person_covered", "head_person_core", "head_place_covered", "head_place_core",
 )
+# The one prior the learned trees are given: which way each feature may move the probability. More shared
+# names, words or dates never make "same event" less likely; a clash or a wider gap between dates never more.
+# Without it a few training topics teach odd reversals. 0: either way; features not listed: 1.
+DIRECTION = {
+    **{f"{kind}_clash": -1 for kind in (*NAME_KINDS, "number")},
+    "date_gap": -1, "year_clash": -1, "latest_gap": -1, "date_known": 0, "latest_known": 0,
+}
 _WORD = re.compile(r"[^\W\d_][\w'’-]{2,}")
 
 
@@ -169,6 +179,15 @@ def _main_keys(article: Article) -> set[str]:
             out.add(f"main:{kind}:{first}")
         # everyone it names more than once ("lead:" keys): who the story is about, beyond its single main name
         out |= {f"lead:{kind}:{name}" for name, n in counts.items() if n >= 2}
+    # who and where the headline and opening name ("head:" keys): the participants of the event reported,
+    # where background (an earlier event of the same kind) is named further down
+    headline = f" {fold(article.title or '')} " if is_headline(article.title) else " "
+    for m in article.mentions:
+        kind = _KIND.get(m.label, "")[:-1]
+        if kind in ("person", "place"):
+            name = _surname(fold(m.text)) if kind == "person" else fold(m.text)
+            if name and (m.start < OPENING or f" {name} " in headline):
+                out.add(f"head:{kind}:{name}")
     return out
 
 
@@ -189,10 +208,11 @@ def features(vector: np.ndarray, keys: set[str], story: StoryRow, idf: dict[str,
     size = max(story.size, 1)
     unknown = idf.get("", 1.0)
     weight = lambda k: idf.get(k, unknown)  # noqa: E731
-    mine_all, theirs_all = _by_kind(keys), _story_kinds(story)
+    (mine_all, mine_words, mine_squares), theirs_all = _article_side(keys, idf, weight), _story_kinds(story)
     out: list[float] = [float(vector @ story.centroid) if story.centroid.size == vector.size else 0.0]
-    out.append(_word_cosine(mine_all.get("w", {}), theirs_all.get("w", {}), size, weight,
-                            _story_squares(story, theirs_all.get("w", {}), size, weight, idf)))
+    theirs_words = theirs_all.get("w", {})
+    out.append(_word_cosine(mine_words, mine_squares, theirs_words,
+                            _story_squares(story, theirs_words, size, weight, idf), size, weight))
     for kind in (*NAME_KINDS, "num"):
         mine, theirs = set(mine_all.get(kind, {})), theirs_all.get(kind, {})
         shared = mine & theirs.keys()
@@ -212,7 +232,8 @@ def features(vector: np.ndarray, keys: set[str], story: StoryRow, idf: dict[str,
     union = sum(weight(k) for k in names | story_names.keys())
     out.append(sum(weight(k) * min(1.0, story_names[k] / size * 2) for k in shared_all) / union if union else 0.0)
     out += _main_features(mine_all, theirs_all, size)
-    out += _lead_features(mine_all.get("lead", {}), theirs_all.get("lead", {}), size)
+    out += _lead_features(mine_all.get("lead", {}), theirs_all.get("lead", {}), size, "lead")
+    out += _lead_features(mine_all.get("head", {}), theirs_all.get("head", {}), size, "head")
     return np.asarray(out, dtype=np.float64)
 
 
@@ -238,14 +259,14 @@ def _main_features(mine_all: dict[str, dict[str, int]], theirs_all: dict[str, di
     return out + agree
 
 
-def _lead_features(mine: dict[str, int], theirs: dict[str, int], size: int) -> list[float]:
-    """The people and places the article names repeatedly against those the story's members name repeatedly:
-    the share of the article's found in the story (by how many members repeat them), and the share of the
-    story's repeated names the article repeats too; 0.5 when either side repeats none."""
+def _lead_features(mine: dict[str, int], theirs: dict[str, int], size: int, prefix: str) -> list[float]:
+    """The people and places the article names repeatedly ("lead") or first ("head") against those the story's
+    members name so: the share of the article's found in the story (by how many members name them so), and the
+    share of the story's the article names so too; 0.5 when either side has none."""
     out = []
     for kind in ("person", "place"):
-        a = {k for k in mine if k.startswith(f"lead:{kind}:")}
-        b = {k: n for k, n in theirs.items() if k.startswith(f"lead:{kind}:")}
+        a = {k for k in mine if k.startswith(f"{prefix}:{kind}:")}
+        b = {k: n for k, n in theirs.items() if k.startswith(f"{prefix}:{kind}:")}
         if not a or not b:
             out += [0.5, 0.5]
             continue
@@ -254,18 +275,38 @@ def _lead_features(mine: dict[str, int], theirs: dict[str, int], size: int) -> l
     return out
 
 
-def _word_cosine(mine: dict[str, int], theirs: dict[str, int], size: int, weight: Callable[[str], float],
-                 squares: float | None = None) -> float:
-    """TF-IDF cosine of the article's words with the story's (each word weighted by its share of members);
-    `squares`, the story side's sum of squares, when known (_story_squares)."""
-    a = {k: weight(k) for k in mine}
-    if squares is None:
-        squares = _squares(theirs, size, weight)
-    norm = math.sqrt(sum(v * v for v in a.values()) * squares)
-    return sum(v * (theirs[k] / size * weight(k)) for k, v in a.items() if k in theirs) / norm if norm else 0.0
+def _word_cosine(mine: dict[str, float], mine_squares: float, theirs: dict[str, int], theirs_squares: float,
+                 size: int, weight: Callable[[str], float]) -> float:
+    """TF-IDF cosine of the article's words (weighted, _article_side) with the story's (each word weighted by
+    its share of members; their sum of squares from _story_squares)."""
+    norm = math.sqrt(mine_squares * theirs_squares)
+    return sum(v * (theirs[k] / size * weight(k)) for k, v in mine.items() if k in theirs) / norm if norm else 0.0
+
+
+# The last articles' keys by kind and word weights: a placement scores one article against every candidate (and
+# consolidation each member against each), so they are worked out once per article's keys and rarity. Found by
+# the keys' identity (the same set object, never changed once made); the entry holds it, so no other set can
+# take its id meanwhile.
+_SIDES: dict[int, tuple] = {}
+_SIDE_SLOTS = 256
+
+
+def _article_side(keys: set[str], idf: dict[str, float],
+                  weight: Callable[[str], float]) -> tuple[dict[str, dict[str, int]], dict[str, float], float]:
+    entry = _SIDES.get(id(keys))
+    if entry is None or entry[0] is not keys or entry[1] != len(keys):
+        entry = (keys, len(keys), _by_kind(keys), None, {}, 0.0)
+    if entry[3] is not idf:  # a Rarity's weights never change, only grow, while it is the store's
+        words = {k: weight(k) for k in entry[2].get("w", {})}
+        entry = (*entry[:3], idf, words, sum(v * v for v in words.values()))
+        if len(_SIDES) >= _SIDE_SLOTS:
+            _SIDES.clear()
+        _SIDES[id(keys)] = entry
+    return entry[2], entry[4], entry[5]
 
 
 def _squares(theirs: dict[str, int], size: int, weight: Callable[[str], float]) -> float:
+    """The story side's sum of squares of its word weights."""
     return sum(v * v for v in (n / size * weight(k) for k, n in theirs.items()))
 
 
