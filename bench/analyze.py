@@ -1,9 +1,9 @@
 """Throughput of the whole `storyline analyze` beside the bare single-process spaCy parse of the same texts.
 
-    .venv/bin/python bench/analyze.py [--corpus ../shared/corpus/ecbplus-dev] [--workers 0] [--embedding minilm-int8]
---embedding adds a run with that embedding model (e.g. the float32-arithmetic minilm-int8 beside the default
-minilm-q8) on the same workers. Each variant runs in its own process, model loading included; peak memory is that of the process and all
-its workers. The machine is shared: compare the ratio to the baseline measured in the same run.
+    .venv/bin/python bench/analyze.py [--corpus ../shared/corpus/ecbplus-dev] [--workers 0] [--embedding minilm-q8]
+--embedding adds a run with that embedding model (e.g. minilm-q8, int8 arithmetic, beside the default
+minilm-int8) on the same workers. Each variant runs in its own process, model loading included; peak
+memory is that of the process and all its workers. The machine is shared: compare the ratio to the baseline measured in the same run.
 """
 
 from __future__ import annotations

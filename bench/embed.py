@@ -1,5 +1,5 @@
-"""Sentence embedding throughput and fidelity: minilm-q8 (int8 arithmetic, the default), the bundled minilm-int8
-(int8-stored weights, float32 arithmetic) and the float32 NumPy reference, each on one thread.
+"""Sentence embedding throughput and fidelity: minilm-q8 (int8 arithmetic), the bundled minilm-int8 (the default:
+int8-stored weights, float32 arithmetic) and the float32 NumPy reference, each on one thread.
 
     .venv/bin/python bench/embed.py [--sentences 2000]
 Real news sentences from ../shared (mean about 21 words).
