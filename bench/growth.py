@@ -239,6 +239,7 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=20.0,
                         help="time box per store for this run (0: none); the next run goes on from there")
     parser.add_argument("--fresh", action="store_true", help="start the stores over")
+    parser.add_argument("--report", action="store_true", help="only print the table of what was grown so far")
     parser.add_argument("--grow", nargs=2, metavar=("KIND", "DB"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     sizes = sorted(int(s) for s in args.sizes.split(","))
@@ -255,7 +256,7 @@ def main() -> None:
     server = None
     running = []
     try:
-        for kind in kinds:
+        for kind in kinds if not args.report else ():
             if kind == "postgresql":
                 from bench.common import KeptPostgres
 

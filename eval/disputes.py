@@ -2,11 +2,14 @@
 
 eval/data/disputes-ecbplus.tsv (see eval/data/disputes-README.md): real ECB+ claim pairs labelled agree /
 contradict / unrelated / reports, split by topic into a tuning half and a test half. For each pair,
-storyline's own decision (storyline.align's learned pair model, storyline.disputes.conflict(), stance) says "disputed",
-"corroborated" (both assert the same fact) or neither. The one free setting, DISPUTE_SHARE (how sure the
-pair model must be that two claims are about the same thing before a conflict counts), is chosen on the
-tuning half; figures are reported on the test half. Baseline in the same run: "disputed" when exactly one
-side has a denial word, "corroborated" when the MiniLM cosine reaches a threshold tuned on the tuning half.
+storyline's own decision (storyline.align's learned pair model, storyline.disputes.conflict() and outcome_clash(),
+stance) says "disputed", "corroborated" (both assert the same fact) or neither. DISPUTE_SHARE (how sure the
+pair model must be that two claims are about the same thing before a conflict counts) and DENIAL_COSINE are
+chosen on the tuning half (the shipped DENIAL_COSINE stays higher: the lower one adds false disputes on real
+stories); figures are reported on the test half, and again on its real pairs only (no hand edits). Baseline in the
+same run: "disputed" when exactly one side has a denial word, "corroborated" when the MiniLM cosine reaches a
+threshold tuned on the tuning half. --stories analyses each ecbplus-dev story and prints every dispute found,
+to be read: real coverage has no gold disputes, and a false one costs a reader more than a missed one.
 
     .venv/bin/python eval/disputes.py [--verbose] [--stories]
 """

@@ -1,11 +1,11 @@
 """storyline check: the store's integrity and storyline's own invariants, repaired where it can.
 
 Invariants: every article is in a story that exists; no story waits for consolidation; each story's
-size is its number of articles; the story-key counts are those of the stored articles; shingles,
-names and the search index belong to stored articles. A stopped run can leave the first two
-behind (the next ingest finishes them too); the others only a store from an older version or a
-hand edit. Repair places and consolidates what is left, rebuilds stories whose size is wrong,
-recounts keys and rebuilds the search index.
+size is its number of articles; the story-key counts, and each story's keys, are those of the stored
+articles; shingles, names and the search index belong to stored articles. A stopped run can leave the
+first two behind (the next ingest finishes them too); the others only a store from an older version
+(or one whose story keys have changed since) or a hand edit. Repair places and consolidates what is
+left, rebuilds stories whose size or keys are wrong, recounts keys and rebuilds the search index.
 """
 
 from __future__ import annotations
@@ -51,6 +51,17 @@ def check(store: Store, options: Options, repair: bool = True) -> CheckReport:
             store.replace_key_counts(dict(counted))
             repaired.append(f"{len(counted)} story-key counts recomputed")
 
+    # story keys as an older version typed them (untyped names, no words), or from before a change of
+    # story_keys: placement would match new articles against keys they can never have. One story at a time.
+    stale = [story_id for story_id in store.story_ids()
+             if store.story(story_id).entity_keys != _member_keys(story_id, store)]
+    if stale:
+        problems.append(f"{len(stale)} stories whose story keys are not those of their articles")
+        if repair:
+            for story_id in stale:
+                stories.rebuild(story_id, store)
+            repaired.append(f"{len(stale)} stories' keys, centroids and dates rebuilt from their articles")
+
     unplaced, pending = store.count_unplaced(), store.count_pending()
     if unplaced or pending:
         problems.append(f"{unplaced} articles in no story, {pending} stories waiting for consolidation")
@@ -68,3 +79,10 @@ def check(store: Store, options: Options, repair: bool = True) -> CheckReport:
     return CheckReport(articles=store.count_articles(), stories=len(store.stories()), problems=tuple(problems),
                        repaired=tuple(repaired))
 
+
+
+def _member_keys(story_id: str, store: Store) -> dict[str, int]:
+    counted: Counter[str] = Counter()
+    for article in store.articles(store.story_article_ids(story_id)):
+        counted.update(stories.story_keys(article))
+    return dict(counted)

@@ -266,6 +266,10 @@ def _mark_top(lines: list[_Line], found: _Found) -> None:
     known = " ".join(found.title.lower().split()) if found.title else None
     for index, line in enumerate(top):
         words = _WORD.findall(line.text)
+        if line.role is None and rules.ADDRESS_LINE.match(line.text) and all(p.role for p in top[:index]):
+            line.role = "address"  # the page's address above the headline: neither title nor body
+            found.removed.append(line.raw)
+            continue
         if known and " ".join(line.text.lower().split()) == known and line.role is None:
             line.role = "title"  # the headline the input gave, repeated at the top of the body
             continue

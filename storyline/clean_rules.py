@@ -22,6 +22,10 @@ DATE_LINE = (r"^(?:on\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
              rf"(?P<date>{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}})"
              r"(?:,?\s+\d{1,2}\s?[:.]\s?\d\d(?:\s*(?:am|pm|a\.m\.|p\.m\.))?(?:\s+[a-z]{2,4})?)?$")
 
+# A line that is only a web address, sometimes tokenised ("http: / / www. cnn. com / 2007 / ..."): at the top of a
+# text it says where the page was, not what it says (lower down it may be a link the article lists).
+ADDRESS_LINE = re.compile(r"^(https?\s*:\s*/\s*/|www\s*\.\s*\w)\S*(\s+\S+)*$", re.I)
+
 # Whole lines that are never article body, whichever site they come from.
 JUNK_LINES: dict[str, tuple[re.Pattern[str], ...]] = {
     "consent": _compile(
@@ -71,8 +75,6 @@ JUNK_LINES: dict[str, tuple[re.Pattern[str], ...]] = {
         r"^(published|posted|first published|publication date|date published)( on| at)?\s*:?\s*.{0,60}$",
         r"^(reading time|read time|word count)\s*:?.*$",
         r"^\d+ min(ute)?s? read$",
-        # the page's address, sometimes tokenised ("http: / / www. cnn. com / 2007 / ..."): where, not what
-        r"^(https?\s*:\s*/\s*/|www\s*\.\s*\w)\S*(\s+\S+)*$",
         DATE_LINE,
     ),
     "caption": _compile(

@@ -170,7 +170,6 @@ class RayEngine:
     def __init__(self, options: Options, workers: int) -> None:
         try:
             import ray
-            from ray.util import ActorPool
         except ImportError as exc:
             raise SettingError("engine 'ray' needs the ray package (pip install 'ray==2.60.0')") from exc
         self.options = options
@@ -183,12 +182,14 @@ class RayEngine:
         self.workers = max(1, int(ray.cluster_resources().get("CPU", workers)))
         actor = ray.remote(num_cpus=1)(_Actor)
         self._actors: list[Any] = [actor.remote(options) for _ in range(self.workers)]
-        self._pool = ActorPool(self._actors)
         self._ray = ray
         log.info("engine: %d Ray actors", self.workers)
 
     def map(self, task: Task, items: Sequence[Any]) -> Iterator[Any]:
-        return self._pool.map(lambda actor, item: actor.run.remote(task, item), list(items))
+        # Tasks go to the actors in turn and are read back in input order. Not ActorPool.map: its one result
+        # queue mixes up two maps in flight (the pipeline queues embeddings while parses are still running).
+        refs = [self._actors[i % len(self._actors)].run.remote(task, item) for i, item in enumerate(items)]
+        return (self._ray.get(ref) for ref in refs)
 
     def close(self) -> None:
         for actor in self._actors:

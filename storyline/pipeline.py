@@ -41,12 +41,26 @@ class Batch:
     skipped: list[Skipped] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     stories: list[str] = field(default_factory=list)
+    # chunks of analysed articles already handed to the engine for embedding, with their results to come
+    embedding: list[tuple[list[list[Article]], Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class StoryInput:
+    """All a story build reads from the store, so that any process can build it."""
+
+    story_id: str
+    title: str  # the story row's title: the label when no article has a headline
+    articles: tuple[Article, ...]
+    claim_vectors: dict[str, np.ndarray]
+    vectors: dict[str, np.ndarray]  # story vectors of the articles with a headline
 
 
 class Pipeline:
     """Runs the steps with one options object and one store; models load once, on first use."""
 
     story_model: stories.Scorer | None = None  # the same-story decision; None: the shipped learned model
+    keep_engine = False  # True: the engine stays up after ingest (analyze builds the stories on it), closed by the caller
 
     def __init__(self, options: Options, store: Store, progress: Progress | None = None) -> None:
         self.options = options
@@ -178,6 +192,7 @@ class Pipeline:
             for article, result in zip(part, results):
                 if isinstance(result, Article):
                     done.append(result)
+                    self._embed_ahead(batch, done)
                     continue
                 log.error("analyze: article %s (%s) failed: %s", article.id, article.path, result)
                 batch.skipped.append(skipped_from(AnalysisFailed(
@@ -186,9 +201,21 @@ class Pipeline:
             self.progress("analyze", len(done), len(batch.articles))
         batch.articles = done
 
+    def _embed_ahead(self, batch: Batch, done: list[Article]) -> None:
+        """Each full embedding chunk of analysed articles goes to the engine at once, queued behind the parses
+        still to come: workers never wait for the last parse before embedding. The chunks are those
+        step_embed would cut (analysed articles in input order), so the vectors are the same."""
+        start = len(batch.embedding) * engine.EMBED_CHUNK
+        if len(done) - start >= engine.EMBED_CHUNK:
+            chunk = [done[start:start + engine.EMBED_CHUNK]]
+            batch.embedding.append((chunk, self.engine.map(work.vectors, chunk)))
+
     def step_embed(self, batch: Batch) -> None:
-        parts = engine.chunks(batch.articles, engine.EMBED_CHUNK)
-        for part, embedded in zip(parts, self.engine.map(work.vectors, parts)):
+        ahead = len(batch.embedding) * engine.EMBED_CHUNK
+        rest = engine.chunks(batch.articles[ahead:], engine.EMBED_CHUNK)
+        pairs = ((part, embedded) for parts, results in [*batch.embedding, (rest, self.engine.map(work.vectors, rest))]
+                 for part, embedded in zip(parts, results))
+        for part, embedded in pairs:
             for article, (vector, claims) in zip(part, embedded):
                 batch.vectors[article.id] = vector
                 batch.claim_vectors[article.id] = claims
@@ -276,7 +303,8 @@ class Pipeline:
                 log.info("%s: %d documents, %d skipped so far", name,
                          len(batch.articles) or len(batch.cleaned) or len(batch.raw), len(batch.skipped))
         finally:
-            self.close_engine()
+            if not self.keep_engine:
+                self.close_engine()
         self.store.record_skipped(batch.skipped)
         return IngestReport(added=tuple(a.id for a in batch.articles), unchanged=tuple(batch.unchanged),
                             skipped=tuple(batch.skipped), stories_touched=tuple(batch.stories))
@@ -296,24 +324,43 @@ class Pipeline:
         return replace(built, changes=tuple(self.store.story_changes(story_id)))  # history grows on its own
 
     def build_story(self, story_id: str, ids: Sequence[str]) -> Story:
-        row = self.store.story(story_id)
+        return make_story(self.options, self.story_input(story_id, ids))
+
+    def story_input(self, story_id: str, ids: Sequence[str]) -> StoryInput:
         articles = self.store.articles(ids)
-        entities = resolve(articles)
-        quotes = story_quotes(articles, entities)
-        claims = align.align(articles, self.store.claim_vectors(ids), self.options)
-        events = summarize.timeline(articles, claims)
-        summary = summarize.briefing(claims, articles, self.options.summary_sentences)
-        return Story(id=story_id, title=_story_title(articles, row.title, self.store), article_ids=tuple(ids),
-                     entities=tuple(entities), quotes=tuple(quotes), events=tuple(events), claims=tuple(claims),
-                     summary=tuple(summary))
+        return StoryInput(story_id=story_id, title=self.store.story(story_id).title, articles=tuple(articles),
+                          claim_vectors=self.store.claim_vectors(ids),
+                          vectors={a.id: self.store.article_vector(a.id) for a in articles if a.title})
+
+    def build_on_engine(self, story_ids: Sequence[str]) -> dict[str, Story]:
+        """The stories whose stored build is stale, built on the engine's workers and stored. Only when an
+        engine of several workers is already up (analyze keeps the ingest's): starting one for this costs
+        more than it saves. A build that fails there is left to story(), whose failure boundary reports it."""
+        if self._engine is None or self._engine.workers <= 1 or len(story_ids) < 2:
+            return {}
+        todo = []
+        for story_id in story_ids:
+            ids = self.store.story_article_ids(story_id)
+            stamp = build_stamp(ids, self.options)
+            if ids and self.store.story_build(story_id, stamp) is None:
+                todo.append((len(ids), story_id, ids, stamp))
+        todo.sort(key=lambda t: -t[0])  # the largest first: the workers finish close together
+        inputs = [self.story_input(story_id, ids) for _, story_id, ids, _ in todo]
+        out = {}
+        for (_, story_id, _, stamp), result in zip(todo, self._engine.map(work.build, inputs)):
+            if isinstance(result, Story):
+                self.store.save_story_build(result, stamp)
+                out[story_id] = replace(result, changes=tuple(self.store.story_changes(story_id)))
+        return out
 
     def analysis(self, story_ids: Sequence[str] | None = None, skipped: Sequence[Skipped] = ()) -> Analysis:
         ids = list(story_ids) if story_ids is not None else [s.id for s in self.store.stories()]
         built = []
         failed: list[Skipped] = []
+        ready = self.build_on_engine(ids)
         for done, story_id in enumerate(ids, start=1):
             try:  # the failure boundary of one story's build: the others are still written
-                built.append(self.story(story_id))
+                built.append(ready[story_id] if story_id in ready else self.story(story_id))
             except StoryNotFound:
                 raise
             except Exception as exc:
@@ -379,12 +426,25 @@ def story_quotes(articles: Sequence[Article], entities: Sequence[Any]) -> list[Q
     return out
 
 
-def _story_title(articles: Sequence[Article], fallback: str, store: Store) -> str:
+def make_story(options: Options, given: StoryInput) -> Story:
+    """A story's build from its articles alone (no store): entities, quotes, aligned claims, timeline, briefing."""
+    articles = list(given.articles)
+    entities = resolve(articles)
+    quotes = story_quotes(articles, entities)
+    claims = align.align(articles, given.claim_vectors, options)
+    events = summarize.timeline(articles, claims)
+    summary = summarize.briefing(claims, articles, options.summary_sentences)
+    return Story(id=given.story_id, title=_story_title(articles, given.title, given.vectors),
+                 article_ids=tuple(a.id for a in articles), entities=tuple(entities), quotes=tuple(quotes),
+                 events=tuple(events), claims=tuple(claims), summary=tuple(summary))
+
+
+def _story_title(articles: Sequence[Article], fallback: str, article_vectors: dict[str, np.ndarray]) -> str:
     """The headline of the article closest to the story's centre, so the label fits the whole story."""
     titled = [a for a in articles if a.title]
     if not titled:
         return fallback
-    vectors = [(store.article_vector(a.id), a) for a in titled]
+    vectors = [(article_vectors[a.id], a) for a in titled]
     centre = np.mean([v for v, _ in vectors if v.size], axis=0) if any(v.size for v, _ in vectors) else None
     if centre is None:
         return titled[0].title or fallback
@@ -400,10 +460,12 @@ def analyze(inputs: Sequence[str], options: Options | None = None, db: str = ":m
     if db == ":memory:":
         options = options.with_(story_history=False)  # a one-off run has no earlier version to compare with
     store = Store.open(db)
+    pipeline = Pipeline(options, store, progress)
+    pipeline.keep_engine = True  # the ingest's workers build the stories too
     try:
-        pipeline = Pipeline(options, store, progress)
         report = pipeline.ingest(inputs, stdin=stdin)
         return pipeline.analysis(report.stories_touched, skipped=report.skipped)
     finally:
+        pipeline.close_engine()
         store.close()
 

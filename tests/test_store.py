@@ -113,6 +113,50 @@ def test_story_candidates_use_the_date_window(db_url):
     store.close()
 
 
+def test_a_story_saved_by_another_connection_is_read_afresh(db_url):
+    # placement keeps the rows of its candidate list; a save anywhere gives the story a new stamp, so a kept
+    # row is never served once its story changed, whoever changed it
+    url = db_url if "://" in db_url else "sqlite:///" + db_url
+    store, other = Store.open(url), Store.open(url)
+    store.save_story(StoryRow("s1", "t", 1, "2025-02-15", "2025-02-15", np.ones(4, dtype=np.float32), {"a": 1}, ""))
+    first = store.story_candidates("2025-02-17", 10)[0]
+    assert first.entity_keys == {"a": 1} and first.stamp
+    assert store.story_candidates("2025-02-17", 10)[0] is first  # unchanged: the kept row
+    other.save_story(StoryRow("s1", "t", 2, "2025-02-15", "2025-02-16", np.ones(4, dtype=np.float32),
+                              {"a": 2, "b": 1}, ""))
+    again = store.story_candidates("2025-02-17", 10)[0]
+    assert again.entity_keys == {"a": 2, "b": 1} and again.size == 2 and again.stamp != first.stamp
+    assert store.story("s1").stamp == again.stamp
+    # a row saved here is kept as it reads back: the float16 centroid, not the float32 given
+    centroid = np.array([0.1, 0.2, 0.3, 0.4], dtype=np.float32)
+    store.save_story(StoryRow("s1", "t", 3, "2025-02-15", "2025-02-16", centroid, {"a": 3}, ""))
+    kept = store.story_candidates("2025-02-17", 10)[0]
+    assert np.array_equal(kept.centroid, store.story("s1").centroid) and not np.array_equal(kept.centroid, centroid)
+    with pytest.raises(RuntimeError), store.transaction():  # a save undone: its stamp never reads back
+        store.save_story(StoryRow("s1", "t", 9, None, None, centroid, {"z": 1}, ""))
+        raise RuntimeError("stop")
+    assert store.story_candidates("2025-02-17", 10)[0].entity_keys == {"a": 3}
+    store.close()
+    other.close()
+
+
+def test_key_generation_moves_with_the_stored_articles(db_url):
+    store = Store.open(db_url)
+    empty = store.key_generation()
+    store.add_article(article("a1"), set(), np.ones(4), np.zeros((0, 4)), keys={"k"})
+    stored = store.key_generation()
+    assert stored != empty and store.key_generation() == stored  # reading does not move it
+    with pytest.raises(RuntimeError), store.transaction():
+        store.add_article(article("a2"), set(), np.ones(4), np.zeros((0, 4)), keys={"k"})
+        raise RuntimeError("stop")
+    # undone: the same number of articles, but what was read inside may be gone
+    assert store.count_articles() == 1 and store.key_generation() != stored
+    before = store.key_generation()
+    store.replace_key_counts({"k": 4})
+    assert store.key_generation() != before
+    store.close()
+
+
 def test_placement_bookkeeping(db_url):
     store = Store.open(db_url)
     store.add_article(article("a1"), set(), np.ones(4), np.zeros((0, 4)))

@@ -167,3 +167,35 @@ def test_a_model_file_for_other_features_is_a_named_error(tmp_path):
     path.write_text('{"features": ["cosine"], "weights": [1.0], "bias": 0, "threshold": 0.5, "lead_claims": 3}')
     with pytest.raises(ModelUnavailable):
         stories.load_model(path)
+
+
+def test_kept_rarities_give_the_features_of_reading_every_key_afresh():
+    """Placement keeps rarities per store generation and a story's word norm on its row; the features must be
+    exactly those of reading every key's count for this one placement, and move when an article is stored."""
+    store = Store.open(":memory:")
+    vector = np.ones(384, dtype=np.float32) / math.sqrt(384)
+    texts = [("Quake hits the coast of Chile near Concepcion.", ("Bachelet",), ("Chile",)),
+             ("Chile counts the dead after the quake.", ("Bachelet",), ("Chile",)),
+             ("Floods cover the delta of Bangladesh.", ("Hasina",), ("Bangladesh",)),
+             ("Rescuers reach the flooded delta villages.", ("Hasina",), ("Bangladesh",))]
+    arts = [article(f"a{i}", text, people=people, places=places) for i, (text, people, places) in enumerate(texts)]
+    for i, a in enumerate(arts[:3]):
+        store.add_article(a, set(), vector, np.zeros((0, 384), dtype=np.float32), keys=stories.story_keys(a))
+        store.save_story(stories.started(f"s{i + 1}", "", vector, stories.story_keys(a), None))
+
+    def fresh(keys: set[str], candidates: list[StoryRow]) -> dict[str, float]:
+        wanted = set(keys).union(*(set(c.entity_keys) for c in candidates))
+        return stories.idf_from(store.key_frequencies(wanted), store.count_articles(), wanted)
+
+    keys = stories.story_keys(arts[1])
+    for _ in range(2):  # the second time from what was kept: the word norms on the rows, the rarities
+        candidates = store.story_candidates(None, 10)
+        kept = stories.idf_for(store, keys, candidates)
+        for story in candidates:
+            assert np.array_equal(stories.features(vector, keys, story, kept),
+                                  stories.features(vector, keys, story, fresh(keys, candidates)))
+    assert kept["w:quake"] == pytest.approx(math.log(4 / 2.5))  # 3 stored articles, 2 with the word
+    store.add_article(arts[3], set(), vector, np.zeros((0, 384), dtype=np.float32), keys=stories.story_keys(arts[3]))
+    moved = stories.idf_for(store, keys, store.story_candidates(None, 10))
+    assert moved.generation != kept.generation and moved["w:quake"] == pytest.approx(math.log(5 / 2.5))
+    store.close()

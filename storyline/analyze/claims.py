@@ -27,6 +27,8 @@ def numbers_in(text: str) -> tuple[str, ...]:
         value = m.group(0).strip()
         if re.fullmatch(r"(1[6-9]|20|21)\d\d", value):
             continue  # a year is a date, handled by the date analyser
+        if _NOT_A_COUNT_AFTER.match(text, m.start() + len(m.group(0).rstrip())) or _NOT_A_COUNT_BEFORE.search(text, 0, m.start()):
+            continue  # "76ers", "20th", "4:31 am", a score "43 - 39", a decimal cut "14. 4": no count of anything
         before = text[:m.start()].rstrip().rsplit(None, 1)
         if before and before[-1].lower().strip(".,") in _MONTH_WORDS:
             continue  # "February 12" is a day, not a count
@@ -39,7 +41,13 @@ def numbers_in(text: str) -> tuple[str, ...]:
 
 
 _FUNCTION = {"and", "or", "to", "by", "in", "of", "the", "a", "an", "on", "at", "for", "from", "with", "who", "that",
-             "which", "were", "was", "are", "is", "had", "have", "has", "off", "than", "per", "as"}
+             "which", "were", "was", "are", "is", "had", "have", "has", "off", "than", "per", "as",
+             # adverbs and conjunctions: "52 being", "3 after", "two years ago" count nothing named
+             "after", "before", "when", "while", "since", "ago", "later", "earlier", "being", "through", "into",
+             "during", "until", "against", "about", "around", "over", "under", "then", "up", "down", "out", "but",
+             "north", "south", "east", "west", "am", "pm", "p", "a.m", "p.m"}
+_NOT_A_COUNT_AFTER = re.compile(r"[A-Za-z\d]|\s?[:\-–]\s?\d|\.\s\d")
+_NOT_A_COUNT_BEFORE = re.compile(r"(?:\d\s?[:\-–.]\s?|[A-Za-z\d])$")
 
 
 def _unit(rest: str) -> str:
@@ -198,6 +206,8 @@ def stance_of(span: Any, negated: bool) -> str:
         return "denied"
     if text.endswith("?") or words & _REPORT_WORDS or root.lemma_.lower() in _REPORT_VERBS:
         return "reported"
+    if any(c.dep_ == "aux" and c.lower_ in ("may", "might") for h in _heads(span) for c in h.children):
+        return "reported"  # "Obama may name Gupta", "the fire may have started in the kitchen": a possibility
     if re.match(r"^(?:reports?|rumou?rs?|sources?|exclusive)\s*:", text, re.I):
         return "reported"  # "Report: X to play Y"
     for t in span:

@@ -237,7 +237,7 @@ def _propagate(clusters: dict[str, _Cluster], articles: Sequence[Article]) -> No
                 if len(form.split()) > 1 and owners == {id(cluster)} and \
                         (fold(family) not in single_names or fold(family) in {fold(f) for f in cluster.forms}):
                     forms.add(family)
-        for form in forms:
+        for form in sorted(forms):  # in a fixed order: the first alias seen can name the entity
             base = _base(form)
             first = re.escape(base[:1])
             pattern = re.compile(rf"(?<![\w-])(?:{first.upper()}|{first.lower()}){re.escape(base[1:])}(?![\w-])")

@@ -17,6 +17,8 @@ KINDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
                frozenset({"divide", "divided", "disagree", "split", "deadlock", "deadlocked", "inconclusive", "undecided",
                           "reject", "veto", "stall"})),
     "result": (frozenset({"win"}), frozenset({"lose"})),
+    # "resigned" / "has not resigned", "refused to resign" (the opposite comes from the negation)
+    "resignation": (frozenset({"resign", "quit"}), frozenset()),
     "verdict": (frozenset({"convict"}), frozenset({"acquit"})),
     "death": (frozenset({"die", "dead"}), frozenset({"survive", "alive"})),
     "confirmation": (frozenset({"confirm"}), frozenset({"deny"})),
@@ -145,6 +147,8 @@ def outcome_of(span: Any) -> str | None:
                 kind, side = name, 1
             elif lemma in no or token.lower_ in no:
                 kind, side = name, -1
+        if kind is None and lemma == "step" and any(c.dep_ in ("prt", "advmod") and c.lower_ == "down" for c in token.children):
+            kind, side = "resignation", 1  # "stepped down"
         if kind is None and lemma in _ACCORD_NOUNS and token.pos_ == "NOUN":
             verb = token.head
             if token.dep_ in ("dobj", "nsubjpass") and verb.lemma_.lower() in _REACH_VERBS:

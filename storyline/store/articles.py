@@ -62,11 +62,23 @@ class Articles(Base):
                  article.author, article.published, article.text, json.dumps(list(article.removed)),
                  article.origin, json.dumps(analysis), blob(vector), blob(claim_vectors), seq, now()),
             )
+            named = names(article.id, analysis["mentions"])
+            if self.db.postgres:
+                # one statement a table, its rows as arrays: row by row, an article's few hundred shingles and
+                # keys were as many statements for the server (PostgreSQL searches an expression index on the
+                # articles table itself: no search rows)
+                self.db.execute("INSERT INTO shingles (hash, article_id) SELECT unnest(?::bigint[]), ?",
+                                (list(shingles), article.id))
+                columns = [list(c) for c in zip(*named, strict=True)] if named else [[], [], [], []]
+                self.db.execute("INSERT INTO article_names (article_id, name, folded, label)"
+                                " SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[])", columns)
+                self.db.execute("INSERT INTO key_df (key, n) SELECT unnest(?::text[]), 1"
+                                " ON CONFLICT(key) DO UPDATE SET n = key_df.n + 1", (sorted(set(keys)),))
+                return article.id
             self.db.executemany("INSERT INTO shingles VALUES (?, ?)", ((h, article.id) for h in shingles))
-            self.db.executemany("INSERT INTO article_names VALUES (?,?,?,?)", names(article.id, analysis["mentions"]))
-            if not self.db.postgres:  # PostgreSQL searches an expression index on the articles table itself
-                self.db.execute("INSERT INTO article_search (article_id, title, text) VALUES (?,?,?)",
-                                (article.id, article.title or "", article.text))
+            self.db.executemany("INSERT INTO article_names VALUES (?,?,?,?)", named)
+            self.db.execute("INSERT INTO article_search (article_id, title, text) VALUES (?,?,?)",
+                            (article.id, article.title or "", article.text))
             self.db.executemany("INSERT INTO key_df (key, n) VALUES (?, 1)"
                                 " ON CONFLICT(key) DO UPDATE SET n = key_df.n + 1", ((k,) for k in sorted(set(keys))))
         return article.id

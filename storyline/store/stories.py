@@ -69,6 +69,9 @@ class Stories(Base):
             raise StoryNotFound(f"no story {story_id!r} in {self.url}")
         return _story(row)
 
+    def story_ids(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT id FROM stories ORDER BY seq")]
+
     def count_stories(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM stories").fetchone()[0])
 
