@@ -60,7 +60,7 @@ def _code_digest() -> str:
     """Parses are cached by the code that made them: cleaning, analysis and embedding sources."""
     pkg = ROOT / "storyline"
     files = sorted([*pkg.glob("analyze/*.py"), *pkg.glob("ingest/*.py"), pkg / "clean.py", pkg / "clean_rules.py",
-                    pkg / "embed.py", pkg / "nlp.py", pkg / "dedup.py"])
+                    pkg / "embed.py", pkg / "nlp.py", pkg / "dedup.py", pkg / "settings.py"])
     return hashlib.sha1(b"".join(f.read_bytes() for f in files)).hexdigest()[:12]
 
 
