@@ -204,7 +204,8 @@ def _by_kind(keys: dict[str, int] | set[str]) -> dict[str, dict[str, int]]:
 
 
 def features(vector: np.ndarray, keys: set[str], story: StoryRow, idf: dict[str, float]) -> np.ndarray:
-    """The article-story features the model weighs, in FEATURES order."""
+    """The article-story features the model weighs, in FEATURES order. Sums over key sets are exact (fsum):
+    a set's order changes with the process's string hashing, and a last-digit difference could turn a tree."""
     size = max(story.size, 1)
     unknown = idf.get("", 1.0)
     weight = lambda k: idf.get(k, unknown)  # noqa: E731
@@ -216,21 +217,21 @@ def features(vector: np.ndarray, keys: set[str], story: StoryRow, idf: dict[str,
     for kind in (*NAME_KINDS, "num"):
         mine, theirs = set(mine_all.get(kind, {})), theirs_all.get(kind, {})
         shared = mine & theirs.keys()
-        covered = sum(weight(k) for k in shared) / sum(weight(k) for k in mine) if mine else 0.0
+        covered = math.fsum(weight(k) for k in shared) / math.fsum(weight(k) for k in mine) if mine else 0.0
         clash = float(bool(mine) and bool(theirs) and not shared)
         if kind == "num":
             out += [*_date_features(mine_all, theirs_all, size), covered, clash]
         else:
             # how much of what the story keeps naming (weighted by how often) this article names too
-            total = sum(n * weight(k) for k, n in theirs.items())
-            core = sum(theirs[k] * weight(k) for k in shared) / total if total else 0.0
+            total = math.fsum(n * weight(k) for k, n in theirs.items())
+            core = math.fsum(theirs[k] * weight(k) for k in shared) / total if total else 0.0
             out += [covered, core, clash]
     names = {k for kind, ks in mine_all.items() if kind != "w" for k in ks}
     story_names = {k: n for kind, ks in theirs_all.items() if kind != "w" for k, n in ks.items()}
     shared_all = names & story_names.keys()
     out.append(max((weight(k) for k in shared_all), default=0.0) / unknown if unknown else 0.0)
-    union = sum(weight(k) for k in names | story_names.keys())
-    out.append(sum(weight(k) * min(1.0, story_names[k] / size * 2) for k in shared_all) / union if union else 0.0)
+    union = math.fsum(weight(k) for k in names | story_names.keys())
+    out.append(math.fsum(weight(k) * min(1.0, story_names[k] / size * 2) for k in shared_all) / union if union else 0.0)
     out += _main_features(mine_all, theirs_all, size)
     out += _lead_features(mine_all.get("lead", {}), theirs_all.get("lead", {}), size, "lead")
     out += _lead_features(mine_all.get("head", {}), theirs_all.get("head", {}), size, "head")
@@ -270,7 +271,7 @@ def _lead_features(mine: dict[str, int], theirs: dict[str, int], size: int, pref
         if not a or not b:
             out += [0.5, 0.5]
             continue
-        out.append(sum(min(1.0, 2 * b.get(k, 0) / size) for k in a) / len(a))
+        out.append(math.fsum(min(1.0, 2 * b.get(k, 0) / size) for k in a) / len(a))
         out.append(sum(n for k, n in b.items() if k in a) / sum(b.values()))
     return out
 
@@ -280,7 +281,7 @@ def _word_cosine(mine: dict[str, float], mine_squares: float, theirs: dict[str, 
     """TF-IDF cosine of the article's words (weighted, _article_side) with the story's (each word weighted by
     its share of members; their sum of squares from _story_squares)."""
     norm = math.sqrt(mine_squares * theirs_squares)
-    return sum(v * (theirs[k] / size * weight(k)) for k, v in mine.items() if k in theirs) / norm if norm else 0.0
+    return math.fsum(v * (theirs[k] / size * weight(k)) for k, v in mine.items() if k in theirs) / norm if norm else 0.0
 
 
 # The last articles' keys by kind and word weights: a placement scores one article against every candidate (and
@@ -298,7 +299,7 @@ def _article_side(keys: set[str], idf: dict[str, float],
         entry = (keys, len(keys), _by_kind(keys), None, {}, 0.0)
     if entry[3] is not idf:  # a Rarity's weights never change, only grow, while it is the store's
         words = {k: weight(k) for k in entry[2].get("w", {})}
-        entry = (*entry[:3], idf, words, sum(v * v for v in words.values()))
+        entry = (*entry[:3], idf, words, math.fsum(v * v for v in words.values()))
         if len(_SIDES) >= _SIDE_SLOTS:
             _SIDES.clear()
         _SIDES[id(keys)] = entry
@@ -307,7 +308,7 @@ def _article_side(keys: set[str], idf: dict[str, float],
 
 def _squares(theirs: dict[str, int], size: int, weight: Callable[[str], float]) -> float:
     """The story side's sum of squares of its word weights."""
-    return sum(v * v for v in (n / size * weight(k) for k, n in theirs.items()))
+    return math.fsum(v * v for v in (n / size * weight(k) for k, n in theirs.items()))
 
 
 def _story_kinds(story: StoryRow) -> dict[str, dict[str, int]]:
