@@ -156,6 +156,8 @@ def parse_date(value: str | None) -> date | None:
             return datetime.strptime(value[:10], fmt).date()
         except ValueError:
             continue
+    if value.isupper():  # a dateline set in capitals ("MONDAY, MAY 23, 2005"): month names are matched as written
+        return parse_date(value.title())
     return None
 
 
