@@ -56,7 +56,7 @@ def test_may_as_a_verb_is_not_a_month():
 @pytest.mark.parametrize("raw, iso", [("February 17, 2025", "2025-02-17"), ("Sun, Nov 16 2025 06:43:04 pm", "2025-11-16"),
                                       ("18-Feb-2025", "2025-02-18"), ("2025-02-17T09:30:00+01:00", "2025-02-17"),
                                       ("next Tuesday", None), ("MONDAY, MAY 23, 2005", "2005-05-23"),
-                                      ("FEB. 4, 2009", "2009-02-04"), ("BREAKING NEWS", None)])
+                                      ("FEB. 4, 2009", "2009-02-04"), ("BREAKING NEWS", None), ("A", None)])
 def test_parse_date(raw, iso):
     day = parse_date(raw)
     assert (day.isoformat() if day else None) == iso

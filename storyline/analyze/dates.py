@@ -156,8 +156,9 @@ def parse_date(value: str | None) -> date | None:
             return datetime.strptime(value[:10], fmt).date()
         except ValueError:
             continue
-    if value.isupper():  # a dateline set in capitals ("MONDAY, MAY 23, 2005"): month names are matched as written
-        return parse_date(value.title())
+    titled = value.title()
+    if value.isupper() and not titled.isupper():  # a dateline set in capitals ("MONDAY, MAY 23, 2005")
+        return parse_date(titled)  # once: a title-cased value is not upper case
     return None
 
 
