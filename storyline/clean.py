@@ -185,11 +185,6 @@ def source_url(text: str) -> str | None:
 
 def _mark_junk(lines: list[_Line], found: _Found) -> None:
     for line in lines:
-        url = source_url(line.text)
-        if url:  # the page's address, saved above its text: never a title or a claim
-            line.junk = "link"
-            found.url = found.url or url
-            continue
         for published in rules.PUBLISHED_LINES:
             m = published.match(line.text)
             if m and not rules.NOT_PUBLISHED.search(line.text) and len(line.text) < 80:
@@ -268,6 +263,7 @@ def _mark_top(lines: list[_Line], found: _Found) -> None:
         words = _WORD.findall(line.text)
         if line.role is None and rules.ADDRESS_LINE.match(line.text) and all(p.role for p in top[:index]):
             line.role = "address"  # the page's address above the headline: neither title nor body
+            found.url = found.url or source_url(line.text)
             found.removed.append(line.raw)
             continue
         if known and " ".join(line.text.lower().split()) == known and line.role is None:
