@@ -345,12 +345,16 @@ class Pipeline:
             if ids and self.store.story_build(story_id, stamp) is None:
                 todo.append((len(ids), story_id, ids, stamp))
         todo.sort(key=lambda t: -t[0])  # the largest first: the workers finish close together
-        inputs = [self.story_input(story_id, ids) for _, story_id, ids, _ in todo]
         out = {}
-        for (_, story_id, _, stamp), result in zip(todo, self._engine.map(work.build, inputs)):
-            if isinstance(result, Story):
-                self.store.save_story_build(result, stamp)
-                out[story_id] = replace(result, changes=tuple(self.store.story_changes(story_id)))
+        # a window of stories at a time: their articles and vectors are read from the store, never all at once
+        window = max(8, 4 * self._engine.workers)
+        for start in range(0, len(todo), window):
+            part = todo[start:start + window]
+            inputs = [self.story_input(story_id, ids) for _, story_id, ids, _ in part]
+            for (_, story_id, _, stamp), result in zip(part, self._engine.map(work.build, inputs)):
+                if isinstance(result, Story):
+                    self.store.save_story_build(result, stamp)
+                    out[story_id] = replace(result, changes=tuple(self.store.story_changes(story_id)))
         return out
 
     def analysis(self, story_ids: Sequence[str] | None = None, skipped: Sequence[Skipped] = ()) -> Analysis:
