@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -112,13 +112,18 @@ def named_speaker(claim: Claim, by_id: dict[str, Article]) -> str:
             return text
         role = next((m.role for m in article.mentions if m.text == speaker and m.role), None)
         name = f"{role} {speaker}" if role and not speaker.startswith(role) else speaker
-        return _with_name(text, name)
+        others = {n.text for n in article.mentions if n.label == "PERSON" and n.text not in speaker}
+        return _with_name(text, name, others)
     return text
 
 
-def _with_name(text: str, name: str) -> str:
-    """The first "she said" / "said she" of the text with the name instead of the pronoun."""
+def _with_name(text: str, name: str, others: Collection[str] = ()) -> str:
+    """The first "she said" / "said she" of the text with the name instead of the pronoun. Where another person
+    is named before the pronoun ("Trump's call with Putin, during which he announced"), the pronoun may be theirs:
+    the text is left as written rather than risk naming the wrong person."""
     for m in _PRONOUN.finditer(text):
+        if any(other in text[:m.start()] for other in others):
+            return text
         after = _WORD_AFTER.match(text, m.end())
         before = _WORD_BEFORE.search(text, 0, m.start())
         if (after and _is_speech(after.group(1))) or (before and _is_speech(before.group(1))):

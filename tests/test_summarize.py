@@ -74,6 +74,10 @@ def test_a_pronoun_speaker_is_named_only_beside_a_speech_verb():
     assert (_with_name("She left and later he added that it was fine.", "Tomas Brennan")
             == "She left and later Tomas Brennan added that it was fine.")
     assert _with_name("He walked out of the meeting.", "Tomas Brennan") == "He walked out of the meeting."
+    # another person named before the pronoun may be the one speaking: left as written
+    text = "It followed Anna Kovac's call with Piet Smit, during which he announced talks."
+    assert _with_name(text, "Mayor Tomas Brennan", others={"Anna Kovac", "Piet Smit"}) == text
+    assert _with_name("It is over, he said.", "Tomas Brennan", others={"Anna Kovac"}) == "It is over, Tomas Brennan said."
 
 
 def outlet(i: str, name: str, *claims: ClaimMention) -> Article:
