@@ -272,7 +272,7 @@ def timeline(articles: Sequence[Article], claims: Sequence[Claim]) -> list[Event
             for mention in article.dates:
                 if mention.type not in ("DATE", "TIME") or not claim_mention.start <= mention.start < claim_mention.end:
                     continue
-                if _style_or_age(article.text, mention.end):
+                if _style_or_age(article.text, mention.start, mention.end):
                     continue
                 point = calendar_point(mention.value)
                 week = week_of(mention.value) if point is None else None
@@ -287,11 +287,13 @@ def timeline(articles: Sequence[Article], claims: Sequence[Claim]) -> list[Event
     return sorted(merged, key=lambda e: (e.date, e.text))
 
 
-def _style_or_age(text: str, end: int) -> bool:
-    """ "1950s-style", "a 2019-era law", "the 1990-vintage car": the expression describes a thing, it dates no event."""
-    return bool(_STYLE.match(text, end))
+def _style_or_age(text: str, start: int, end: int) -> bool:
+    """ "1950s-style", "a 2019-era law", "the 1990-vintage car", "the post-1945 order", "pre-2008 levels": the
+    expression describes a thing or a period, it dates no event."""
+    return bool(_STYLE.match(text, end)) or bool(_PERIOD_PREFIX.search(text, max(0, start - 6), start))
 
 
+_PERIOD_PREFIX = re.compile(r"\b(?:post|pre|inter)-$", re.I)
 _STYLE = re.compile(r"-(?:style|era|vintage|type|model|inspired|like|themed|old|long|year)\b", re.I)
 
 

@@ -38,7 +38,8 @@ def test_month_and_year_precision():
 def test_decades_styles_durations_and_references_are_not_events():
     texts = ["The hall has 1950s-style lamps and was rebuilt nearly two decades ago.",
              "Talks have gone on for three years, and now the parties meet every Monday.",
-             "A 2019-era law still applies to the 44-year-old plant."]
+             "A 2019-era law still applies to the 44-year-old plant.",
+             "The post-1989 order and pre-2008 budgets are gone."]
     arts = [article(str(i), t) for i, t in enumerate(texts)]
     events = timeline(arts, [claim(f"c{i}", a) for i, a in enumerate(arts)])
     assert events == []
