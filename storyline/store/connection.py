@@ -78,6 +78,8 @@ class Database:
         self._depth = 0
         # counts undone transactions: what was read inside one may be gone, so caches of reads start over
         self.rollbacks = 0
+        # once migrated: each write transaction counts the store's generation up (Schema.generation)
+        self.counts_generations = False
 
     @property
     def postgres(self) -> bool:
@@ -163,10 +165,12 @@ class Database:
             if self.postgres:
                 with self.raw.transaction():
                     self.raw.execute("SELECT pg_advisory_xact_lock(%s)", (_WRITE_LOCK,))
+                    self._count_generation()
                     yield
             else:
                 _retry_locked(lambda: self.raw.execute("BEGIN IMMEDIATE"))
                 try:
+                    self._count_generation()
                     yield
                 except BaseException:
                     self.raw.execute("ROLLBACK")
@@ -177,6 +181,10 @@ class Database:
             raise
         finally:
             self._depth = 0
+
+    def _count_generation(self) -> None:
+        if self.counts_generations:  # inside the write lock: two transactions never take the same number
+            self.raw.execute(self._sql("UPDATE counters SET value = value + 1 WHERE name = 'generation'"))
 
     def close(self) -> None:
         self.raw.close()

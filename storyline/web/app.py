@@ -159,7 +159,7 @@ def create_app(db: str, options: Options | None = None, host: str = "127.0.0.1",
 
     def search(q: str | None, date_from: str | None, date_to: str | None, outlet: str | None,
                person: str | None) -> list[Any]:
-        return built.read(lambda store: store.search_stories(q or None, date_from or None, date_to or None,
+        return built.read(lambda store: store.list_stories(q or None, date_from or None, date_to or None,
                                                              outlet or None, person or None))
 
     def build_story(story_id: str) -> Analysis:
@@ -174,16 +174,30 @@ def create_app(db: str, options: Options | None = None, host: str = "127.0.0.1",
     def cached(request: Request, entry: cache.Built, name: str, media_type: str, render: Callable[[], bytes],
                keep: bool = True) -> Response:
         """A page rendered once per build (keep=False: per request), with the build's ETag: 304 when unchanged."""
-        packed = keep and accepts_gzip(request.headers.get("accept-encoding", ""))  # 130-400 KB pages: ~8x smaller
-        tag = cache.etag(entry.marker, name, "gzip" if packed else "")
+        return answer(request, entry.marker, name, media_type, entry.page if keep else None, render)
+
+    lists = cache.Lists()
+
+    def listed(request: Request, name: str, media_type: str, render: Callable[[], bytes]) -> Response:
+        """A story list rendered once per store generation (any write makes a new one), with its ETag."""
+        generation = built.read(lambda store: store.generation())  # before the data render reads
+        return answer(request, ("lists", str(generation)), name, media_type,
+                      lambda key, make: lists.get(generation, (key,), make), render)
+
+    def answer(request: Request, marker: tuple[str, ...], name: str, media_type: str,
+               kept: Callable[[str, Callable[[], bytes]], bytes] | None, render: Callable[[], bytes]) -> Response:
+        """304 when the client holds this version; else the body, kept (and gzipped once) when `kept` keeps it."""
+        packed = kept is not None and accepts_gzip(request.headers.get("accept-encoding", ""))  # pages ~8x smaller
+        tag = cache.etag(marker, name, "gzip" if packed else "")
         headers = {"ETag": tag, "Cache-Control": "no-cache", "Vary": "Accept-Encoding"}  # no-cache: revalidated
         if tag in (t.strip() for t in request.headers.get("if-none-match", "").split(",")):
             return Response(status_code=304, headers=headers)
-        if not keep:
+        if kept is None:
             return Response(render(), media_type=media_type, headers=headers)
-        body = entry.page(name, render)
-        if packed:  # compressed once per build, like the page itself
-            body = entry.page(f"{name}.gz", lambda: gzip.compress(body, compresslevel=6, mtime=0))
+        body = kept(name, render)
+        if packed:  # compressed once, like the page itself
+            plain = body
+            body = kept(f"{name}.gz", lambda: gzip.compress(plain, compresslevel=6, mtime=0))
             headers["Content-Encoding"] = "gzip"
         return Response(body, media_type=media_type, headers=headers)
 
@@ -219,10 +233,10 @@ def create_app(db: str, options: Options | None = None, host: str = "127.0.0.1",
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def list_page(request: Request, q: str = "", date_from: str = "", date_to: str = "", outlet: str = "",
-                  person: str = "") -> HTMLResponse:
-        rows = search(q, date_from, date_to, outlet, person)
-        return page("list.html.j2", stories=rows, q=q, date_from=date_from, date_to=date_to, outlet=outlet,
-                    person=person, **filters())
+                  person: str = "") -> Response:
+        return listed(request, "list?" + json.dumps([q, date_from, date_to, outlet, person]), "text/html; charset=utf-8",
+                      lambda: html("list.html.j2", stories=search(q, date_from, date_to, outlet, person), q=q,
+                                   date_from=date_from, date_to=date_to, outlet=outlet, person=person, **filters()))
 
     # ids may hold "/" (they come from the input's "id" field): the path converter keeps them whole
     @app.get("/stories/{story_id:path}", response_class=HTMLResponse, include_in_schema=False)
@@ -280,12 +294,15 @@ def create_app(db: str, options: Options | None = None, host: str = "127.0.0.1",
 
     # --- JSON API ---------------------------------------------------------------------------
 
-    @app.get("/api/stories", summary="Stories matching the filters")
-    def api_stories(q: str = "", date_from: str = "", date_to: str = "", outlet: str = "",
-                    person: str = "") -> dict[str, Any]:
-        rows = search(q, date_from, date_to, outlet, person)
-        return {"stories": [{"id": r.id, "title": r.title, "articles": r.size, "first_date": r.first_date,
-                             "last_date": r.last_date} for r in rows]}
+    @app.get("/api/stories", summary="Stories matching the filters", response_class=JSONResponse)
+    def api_stories(request: Request, q: str = "", date_from: str = "", date_to: str = "", outlet: str = "",
+                    person: str = "") -> Response:
+        def render() -> bytes:
+            rows = search(q, date_from, date_to, outlet, person)
+            return json.dumps({"stories": [{"id": r.id, "title": r.title, "articles": r.size,
+                                            "first_date": r.first_date, "last_date": r.last_date} for r in rows]},
+                              ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
+        return listed(request, "api?" + json.dumps([q, date_from, date_to, outlet, person]), "application/json", render)
 
     @app.get("/api/stories/{story_id:path}", summary="One story, built as the JSON contract describes it",
              response_class=JSONResponse)

@@ -30,6 +30,7 @@ from ..store import Store
 # article for ECB+): bounded whatever the size of the stories; the most recently read story is always kept.
 KEPT_ARTICLES = 5000
 KEPT_PAGES = 100  # rendered pages per story (its page, JSON, gzipped copies, its articles' pages)
+KEPT_LISTS = 64  # story lists (a page or JSON per set of filters), for the store's current generation only
 BUILD_LOCKS = 16
 T = TypeVar("T")
 
@@ -144,6 +145,35 @@ class Stories:
                 self._entries.move_to_end(story_id)
                 return entry
         return None
+
+
+class Lists:
+    """Story lists (the list page, its searches, /api/stories) rendered once per store generation: any write
+    transaction counts the generation up, so one indexed read tells whether a kept list is still what the store
+    says. Only the current generation's lists are kept, at most KEPT_LISTS of them."""
+
+    def __init__(self, kept: int = KEPT_LISTS) -> None:
+        self.kept = kept
+        self._lock = threading.Lock()
+        self._generation: int | None = None
+        self._bodies: OrderedDict[tuple[str, ...], bytes] = OrderedDict()
+
+    def get(self, generation: int, key: tuple[str, ...], render: Callable[[], bytes]) -> bytes:
+        """The body for `key` at `generation` (read before the data `render` reads: a list rendered from newer
+        data than its generation is only ever served until that newer generation is seen)."""
+        with self._lock:
+            if self._generation == generation and key in self._bodies:
+                self._bodies.move_to_end(key)
+                return self._bodies[key]
+        body = render()
+        with self._lock:
+            if self._generation is None or generation > self._generation:
+                self._generation, self._bodies = generation, OrderedDict()
+            if generation == self._generation:
+                self._bodies[key] = body
+                while len(self._bodies) > self.kept:
+                    self._bodies.popitem(last=False)
+        return body
 
 
 def etag(marker: tuple[str, ...], *more: Any) -> str:
