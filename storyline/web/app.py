@@ -24,7 +24,6 @@ from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from .. import api
 from ..errors import (
     BadRecord,
     CrossSite,
@@ -45,6 +44,7 @@ from ..report.json import article_dict, story_dict
 from ..settings import Options, load_options
 from ..store import Store
 from . import cache, follow
+from .connections import Connections
 from .guard import Guard, error_body, host_names, is_loopback
 
 log = logging.getLogger(__name__)
@@ -162,14 +162,19 @@ def create_app(db: str, options: Options | None = None, host: str = "127.0.0.1",
         return built.read(lambda store: store.list_stories(q or None, date_from or None, date_to or None,
                                                              outlet or None, person or None))
 
+    # one store connection per server thread, shared by every read of a request; closed at shutdown
+    connections = Connections(db)
+    app.router.on_shutdown.append(connections.close)
+
     def build_story(story_id: str) -> Analysis:
-        analysis = api.show(story_id, db=db, options=options)
+        # on this thread's connection, as api.show builds it (reads the stored build, or builds and stores it)
+        analysis = connections.read(lambda store: Pipeline(options, store).analysis([story_id], skipped=()))
         if not analysis.stories:  # its build failed: the pipeline logged why and reported it as skipped
             reason = analysis.skipped[-1].reason if analysis.skipped else f"building story {story_id} failed"
             raise StoryFailed(reason)
         return analysis
 
-    built = cache.Stories(db, options, build_story)
+    built = cache.Stories(db, options, build_story, connections=connections)
 
     def cached(request: Request, entry: cache.Built, name: str, media_type: str, render: Callable[[], bytes],
                keep: bool = True) -> Response:
@@ -208,14 +213,10 @@ def create_app(db: str, options: Options | None = None, host: str = "127.0.0.1",
         return built.read(lambda store: store.story_of(article_id))
 
     def load_article(article_id: str) -> tuple[Article, str | None]:
-        store = Store.open(db)
-        try:
-            found = store.articles([article_id])
-            if not found:
-                raise ApiError(404, "SL203", f"no article {article_id!r}")
-            return found[0], store.story_of(article_id)
-        finally:
-            store.close()
+        found, story_id = connections.read(lambda store: (store.articles([article_id]), store.story_of(article_id)))
+        if not found:
+            raise ApiError(404, "SL203", f"no article {article_id!r}")
+        return found[0], story_id
 
     def filters() -> dict[str, Any]:
         return built.read(lambda store: {"outlets": store.outlets(), "people": store.people()})
@@ -224,7 +225,8 @@ def create_app(db: str, options: Options | None = None, host: str = "127.0.0.1",
     # included before the pages so /stories/{id}/claims.csv is not read as a story id with a slash
     watcher = follow.WatchThread(watch, db, options, lock) if watch else None
     # exports read the same kept builds as the pages
-    app.include_router(follow.router(db, options, templates, watcher, lambda story_id: built.get(story_id).analysis))
+    app.include_router(follow.router(db, options, templates, watcher, lambda story_id: built.get(story_id).analysis,
+                                     connections.read))
     if watcher is not None:
         app.router.on_startup.append(watcher.start)
         app.router.on_shutdown.append(watcher.stop.set)
@@ -359,11 +361,7 @@ def create_app(db: str, options: Options | None = None, host: str = "127.0.0.1",
         job = jobs.get(job_id)
         if job is not None:
             return dict(job.__dict__)
-        store = Store.open(db)
-        try:
-            stored = store.job(job_id)
-        finally:
-            store.close()
+        stored = connections.read(lambda store: store.job(job_id))
         if stored is None:
             raise ApiError(404, "SL204", f"no job {job_id!r}")
         return stored

@@ -25,6 +25,7 @@ from ..pipeline import build_stamp, code_fingerprint
 from ..report.views import StoryView, story_view
 from ..settings import Options
 from ..store import Store
+from .connections import Connections
 
 # What a process keeps, counted in articles (a kept story holds its articles, its page and JSON, ~15 KB an
 # article for ECB+): bounded whatever the size of the stories; the most recently read story is always kept.
@@ -73,24 +74,15 @@ class Built:
 class Stories:
     """The per-process cache of built stories, least recently used first out."""
 
-    def __init__(self, db: str, options: Options, build: Callable[[str], Analysis], kept: int = KEPT_ARTICLES) -> None:
+    def __init__(self, db: str, options: Options, build: Callable[[str], Analysis], kept: int = KEPT_ARTICLES,
+                 connections: Connections | None = None) -> None:
         self.db, self.options, self.build, self.kept = db, options, build, kept
         self._lock = threading.Lock()
         self._entries: OrderedDict[str, Built] = OrderedDict()
         # readers of a story whose build is missing wait for one of them to make it, instead of all building it
         self._building = [threading.Lock() for _ in range(BUILD_LOCKS)]
-        self._local = threading.local()  # one connection per server thread for the check: opening one costs more
-
-    def _store(self) -> Store:
-        store = getattr(self._local, "store", None)
-        if store is None:
-            store = self._local.store = Store.open(self.db)
-        return store
-
-    def _drop_store(self) -> None:
-        store, self._local.store = getattr(self._local, "store", None), None
-        if store is not None:
-            store.close()
+        # one connection per server thread for the check: opening one costs more
+        self.connections = connections or Connections(db)
 
     def marker(self, store: Store, story_id: str) -> tuple[str, ...] | None:
         """What a current build of the story is: None when the stored build is missing or stale."""
@@ -100,7 +92,7 @@ class Stories:
         return tuple(str(part) for part in stored)
 
     def get(self, story_id: str) -> Built:
-        store = self._store()
+        store = self.connections.get()
         try:
             entry = self._current(store, story_id)
             if entry is not None:
@@ -126,16 +118,12 @@ class Stories:
         except StorylineError:
             raise
         except Exception:
-            self._drop_store()  # a broken connection (a restarted database) is opened afresh by the next request
+            self.connections.drop()  # a broken connection (a restarted database) is opened afresh by the next request
             raise
 
     def read(self, function: Callable[[Store], T]) -> T:
         """A read on this thread's kept connection (the per-request lookups around the kept builds)."""
-        try:
-            return function(self._store())
-        except Exception:
-            self._drop_store()
-            raise
+        return self.connections.read(function)
 
     def _current(self, store: Store, story_id: str) -> Built | None:
         marker = self.marker(store, story_id)
