@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from storyline import api
+from storyline.errors import StoryNotFound
 from storyline.store import Store
 from storyline.web.app import create_app
 from storyline.web.connections import Connections
@@ -51,6 +52,11 @@ def test_a_broken_connection_is_dropped_and_the_next_read_opens_another(db_url):
     Store.open(db_url).close()
     connections = Connections(db_url)
     first = connections.get()
+    with pytest.raises(StoryNotFound):  # not the connection's fault: it is kept
+        connections.read(lambda s: s.story("s404"))
+    with pytest.raises(ValueError):
+        connections.read(lambda s: int("page"))
+    assert connections.get() is first and connections.count() == 1
     first.db.raw.close()  # as a restarted database leaves it
     with pytest.raises(Exception):  # noqa: B017 - sqlite3 or psycopg, whichever the store is
         connections.read(lambda s: s.count_stories())

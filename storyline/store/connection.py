@@ -38,6 +38,11 @@ def sqlite_path(url: str) -> str:
     return url
 
 
+def database_error(exc: BaseException) -> bool:
+    """An error of the database driver (sqlite3 or psycopg), after which a connection may be unusable."""
+    return isinstance(exc, sqlite3.Error) or type(exc).__module__.split(".")[0] == "psycopg"
+
+
 def is_postgres(url: str) -> bool:
     return url.startswith(("postgresql://", "postgres://", "postgresql+psycopg://"))
 

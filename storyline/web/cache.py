@@ -19,12 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ..errors import StorylineError
 from ..model import Analysis
 from ..pipeline import build_stamp, code_fingerprint
 from ..report.views import StoryView, story_view
 from ..settings import Options
-from ..store import Store
+from ..store import Store, database_error
 from .connections import Connections
 
 # What a process keeps, counted in articles (a kept story holds its articles, its page and JSON, ~15 KB an
@@ -115,10 +114,9 @@ class Stories:
                                                          for e in self._entries.values()) > self.kept:
                         self._entries.popitem(last=False)
                 return entry
-        except StorylineError:
-            raise
-        except Exception:
-            self.connections.drop()  # a broken connection (a restarted database) is opened afresh by the next request
+        except Exception as exc:
+            if database_error(exc):  # a broken connection (a restarted database) is opened afresh next request
+                self.connections.drop()
             raise
 
     def read(self, function: Callable[[Store], T]) -> T:

@@ -13,8 +13,7 @@ import threading
 from collections.abc import Callable
 from typing import TypeVar
 
-from ..errors import StorylineError
-from ..store import Store
+from ..store import Store, database_error
 
 T = TypeVar("T")
 
@@ -42,14 +41,14 @@ class Connections:
         return store
 
     def read(self, function: Callable[[Store], T]) -> T:
-        """`function` on this thread's store; a broken connection (a restarted database) is dropped, and the
-        thread's next request opens a new one. A storyline error (no such story) leaves the connection be."""
+        """`function` on this thread's store; after a database error (a restarted database, a dropped
+        connection) the connection is dropped and the thread's next request opens a new one. Any other error
+        (no such story, a 404 of a page) leaves the connection be."""
         try:
             return function(self.get())
-        except StorylineError:
-            raise
-        except Exception:
-            self.drop()
+        except Exception as exc:
+            if database_error(exc):
+                self.drop()
             raise
 
     def drop(self) -> None:
