@@ -138,6 +138,9 @@ def conflict(a: _Member, b: _Member, same: float = 1.0, model: PairModel | None 
         return clash
     if float(a.vector @ b.vector) < CONFLICT_COSINE:
         return None  # worded too differently to be two versions of one fact
+    clash = agent_clash(a, b)
+    if clash:
+        return clash
     if a.names and b.names and not (a.names & b.names):
         return None  # other people or places: another happening, not a contradiction
     model = model or pair_model()
@@ -184,6 +187,38 @@ def _wording_clash(a: str, b: str) -> str | None:
         if ages_a[name] != ages_b[name]:
             return f"different ages for {name}: {ages_a[name]} vs {ages_b[name]}"
     return None
+
+
+def _act(text: str | None) -> tuple[str, str, str, str] | None:
+    parts = (text or "").split("|")
+    return (parts[0], parts[1], parts[2], parts[3]) if len(parts) == 4 else None
+
+
+def _mentions(name: str, text: str) -> bool:
+    """Does the text name this party anywhere (any of its name words longer than an initial)?"""
+    words = [w for w in name.split() if len(w.strip(".")) > 2 and w not in _COMPANY_WORDS]
+    return any(re.search(rf"\b{re.escape(w)}\b", text, re.I) for w in words)
+
+
+_COMPANY_WORDS = frozenset({"co.", "corp.", "inc.", "ltd.", "co", "corp", "inc", "ltd", "plc", "group", "the"})
+
+
+def agent_clash(a: _Member, b: _Member) -> str | None:
+    """Two named parties for one exclusive act on one thing ("Oracle acquired Sun" / "IBM acquired Sun"), when
+    both assert it, at no different date, and neither article names the other's party at all (so not a co-buyer,
+    a rival bidder, a runner-up or the same party under another name)."""
+    if a.claim.stance != "asserted" or b.claim.stance != "asserted":
+        return None
+    x, y = _act(a.claim.act), _act(b.claim.act)
+    if x is None or y is None or x[0] != y[0] or x[1] != y[1] or x[3] != y[3]:
+        return None  # another act, other kinds of party (a person and a team), or another thing
+    if set(x[2].split()) & set(y[2].split()):
+        return None  # one party named more or less fully ("Barack Obama" / "Obama")
+    if a.dates and b.dates and not a.dates & b.dates:
+        return None  # at other times: two happenings (last year's title, this year's)
+    if _mentions(x[2], b.article.text) or _mentions(y[2], a.article.text):
+        return None
+    return f"different parties for one act ({x[0]} {x[3].lstrip('=')}): {x[2]} vs {y[2]}"
 
 
 # how a reason names each side of an outcome kind (analyze/outcomes.py)

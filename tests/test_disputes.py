@@ -152,3 +152,46 @@ def test_a_possibility_is_reported_not_asserted(nlp):
     assert stance_of(nlp("Barack Obama may name Sanjay Gupta as surgeon general.")[:], False) == "reported"
     assert stance_of(nlp("The fire might have started in the kitchen, officials said.")[:], False) == "reported"
     assert stance_of(nlp("Barack Obama named Sanjay Gupta as surgeon general.")[:], False) == "asserted"
+
+
+def test_an_exclusive_act_names_its_doer_and_its_thing(nlp):
+    from storyline.analyze.outcomes import act_of
+
+    def act(text: str) -> str | None:
+        return act_of(nlp(text)[:])
+
+    assert act("Oracle acquired Sun Microsystems for $7.4 billion.") == "acquire|ORG|oracle|=microsystems sun"
+    assert act("Sun Microsystems was acquired by IBM.") == "acquire|ORG|ibm|=microsystems sun"  # the passive's "by"
+    assert act("Intel will acquire McAfee.") == "acquire|ORG|intel|=mcafee"  # a settled plan
+    assert act("Barack Obama won the presidential election.") == "win|PERSON|barack obama|election presidential"
+    assert act("Ty Harper won the state championship in the 100 backstroke.").endswith("|championship state backstroke")
+    # hedged, negated, asked, several doers, a doer without a name, one of many things, a shared act: no exclusive act
+    for text in ("Microsoft is in talks to buy Yahoo.", "Obama may win the election.", "Apple did not buy Beats.",
+                 "Did Oracle buy Sun Microsystems?", "Oracle and IBM bought Sun Microsystems.",
+                 "Police arrested John Smith on Friday.", "The company acquired Sun Microsystems.",
+                 "Smith bought an iPhone.", "Smith won an award.", "Egypt signed a peace treaty with Israel."):
+        assert act(text) is None, text
+
+
+def test_two_named_doers_of_one_exclusive_act_dispute_unless_either_article_names_both(nlp):
+    from storyline.disputes import agent_clash
+
+    embedder = embed.load("minilm-int8")
+
+    def members(*texts: str) -> list[align._Member]:
+        done = analyze_articles([art(str(i), t) for i, t in enumerate(texts)], nlp)
+        return align.members_of(done, {a.id: embedder.embed([c.text for c in a.claims]) for a in done})
+
+    oracle, ibm = members("Oracle has acquired Sun Microsystems, the company said on Monday.",
+                          "IBM has acquired Sun Microsystems, the company said on Monday.")
+    assert "oracle vs ibm" in (agent_clash(oracle, ibm) or "")
+    # the same party named more fully; a rival bidder the other article names; another thing; a report of it
+    same = members("Oracle has acquired Sun Microsystems.", "Oracle Corp. has acquired Sun Microsystems.")
+    assert agent_clash(*same) is None
+    rival = members("Oracle has acquired Sun Microsystems.",
+                    "IBM has acquired Sun Microsystems. Oracle had also bid for the company.")
+    assert agent_clash(rival[0], rival[1]) is None
+    other = members("Oracle has acquired Sun Microsystems.", "IBM has acquired Red Hat.")
+    assert agent_clash(*other) is None
+    reported = members("Oracle has acquired Sun Microsystems.", "IBM has reportedly acquired Sun Microsystems.")
+    assert agent_clash(*reported) is None

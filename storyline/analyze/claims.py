@@ -8,7 +8,7 @@ from typing import Any
 
 from ..model import ClaimMention, QuoteMention
 from .lexicon import NUMBER_WORDS
-from .outcomes import outcome_of
+from .outcomes import act_of, outcome_of
 
 _NUMBER = re.compile(
     r"(?<![\w.-])(?:[$€£]\s?)?\d[\d,]*(?:\.\d+)?\s?(?:%|percent|per cent|million|billion|trillion|thousand)?"
@@ -269,7 +269,7 @@ def extract_claims(doc: Any, quotes: Sequence[QuoteMention]) -> list[ClaimMentio
                                            attribution=attribution, stance=stance,
                                            predicate=clause.root.lemma_.lower(),
                                            negated_word=negated_word(clause) if negated else None,
-                                           outcome=outcome_of(clause)))
+                                           outcome=outcome_of(clause), act=act_of(clause)))
     return claims
 
 
@@ -285,4 +285,5 @@ def headline_claims(title_doc: Any, text: str) -> list[ClaimMention]:
     negated = _main_clause_negated(span)
     return [ClaimMention(text=title, start=-1, end=-1, numbers=numbers_in(title), negated=negated,
                          stance=stance_of(span, negated), predicate=span.root.lemma_.lower(),
-                         negated_word=negated_word(span) if negated else None, outcome=outcome_of(span))]
+                         negated_word=negated_word(span) if negated else None, outcome=outcome_of(span),
+                         act=act_of(span))]
