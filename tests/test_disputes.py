@@ -195,3 +195,31 @@ def test_two_named_doers_of_one_exclusive_act_dispute_unless_either_article_name
     assert agent_clash(*other) is None
     reported = members("Oracle has acquired Sun Microsystems.", "IBM has reportedly acquired Sun Microsystems.")
     assert agent_clash(*reported) is None
+
+
+def test_hearsay_and_another_outlets_report_are_reported_not_asserted(nlp):
+    from storyline.analyze.claims import stance_of
+
+    for text in ("CNN is reporting that Obama has asked Gupta to be surgeon general.",
+                 "10News in San Diego is reporting that Jackson was arrested early Tuesday.",
+                 "Obama has asked Gupta to serve as surgeon general, CNN reported Tuesday.",
+                 "Local media reported that two people died.",
+                 "It is understood that the club has agreed a fee.",
+                 "Gupta is said to be the first choice.",
+                 "The player is believed to have signed a contract.",
+                 "People familiar with the matter said the deal was close.",
+                 "The pirates were captured, according to media reports."):
+        assert stance_of(nlp(text)[:], False) == "reported", text
+    # a named source's own statement, and an official's report, stay asserted (with their attribution)
+    for text in ("Police reported that two people died.", "The navy said it captured 23 pirates.",
+                 "The bill was approved by the senate.", "Officials said the fire was under control."):
+        assert stance_of(nlp(text)[:], False) == "asserted", text
+
+
+def test_a_relayed_report_never_corroborates_what_it_relays(nlp):
+    done = analyze_articles([art("a", "The Indian navy has captured 23 pirates in the Gulf of Aden."),
+                             art("b", "MSNBC is reporting that the Indian navy has captured 23 pirates in the Gulf of "
+                                      "Aden.")], nlp)
+    embedder = embed.load("minilm-int8")
+    claims = align.align(done, {a.id: embedder.embed([c.text for c in a.claims]) for a in done}, load_options())
+    assert not any(c.status == "corroborated" for c in claims)

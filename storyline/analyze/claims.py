@@ -215,7 +215,37 @@ def stance_of(span: Any, negated: bool) -> str:
         if t.lower_ in _REPORT_SOURCES and (t.head.lemma_.lower() in ("say", "suggest", "claim", "indicate") or
                                             t.head.lower_ == "to" and t.head.head.lower_ == "according"):
             return "reported"
+        # "people familiar with the matter said", "a source close to the club told ..."
+        if t.lower_ in ("familiar", "close") and t.head.lemma_.lower() in _UNNAMED and \
+                t.head.dep_ in ("nsubj", "nsubjpass") and t.head.head.lemma_.lower() in _SAYING:
+            return "reported"
+    if _hearsay(root):
+        return "reported"
     return "asserted"
+
+
+_HEARSAY = frozenset({"say", "report", "believe", "think", "understand", "rumour", "rumor", "claim", "allege",
+                      "suggest", "reckon", "tip"})
+_SAYING = frozenset({"say", "tell", "report", "confirm", "indicate", "suggest", "claim"})
+_UNNAMED = frozenset({"person", "people", "source", "sources", "insider", "insiders", "official", "officials"})
+# who relays another outlet's report: a named outlet or one of these ("local media reported that ...")
+_MEDIA = frozenset({"media", "medium", "press", "newspaper", "paper", "tabloid", "network", "station", "channel", "broadcaster",
+                    "outlet", "website", "site", "agency", "magazine", "daily", "television", "tv", "radio"})
+
+
+def _hearsay(root: Any) -> bool:
+    """A claim nobody in the article stands behind: "it is understood that X", "X is said to", "X is believed to
+    have", or another outlet's report relayed ("CNN is reporting that X", "X, the Daily Mail reported")."""
+    lemma = root.lemma_.lower()
+    clause = any(c.dep_ in ("ccomp", "xcomp", "oprd") for c in root.children)
+    if lemma in _HEARSAY and clause and any(c.dep_ in ("auxpass", "nsubjpass") for c in root.children):
+        return True  # passive hearsay: no one is named as saying it
+    if lemma == "report" and any(c.dep_ == "ccomp" for c in root.children):
+        subject = next((c for c in root.children if c.dep_ == "nsubj"), None)
+        # a name, even one the tagger missed ("10News", "KTLA"), or a medium; not "police reported that"
+        return subject is not None and (subject.pos_ == "PROPN" or subject.lemma_.lower() in _MEDIA or
+                                        any(ch.isupper() for ch in subject.text[1:]))
+    return False
 
 
 def _claim_like(span: Any) -> bool:
