@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from .analyze.claims import join_decimals
 from .analyze.lexicon import MONTHS, NUMBER_WORDS, WEEKDAYS
 from .model import ClaimMention
 
@@ -27,7 +28,7 @@ but than then there into over after before about said says say while during amid
 def number_context(claim: ClaimMention, expression: str) -> frozenset[str]:
     """Content words around where a number stands: what it is a number of, in this sentence."""
     value = expression.split()[0]
-    words = [w.lower() for w in re.findall(r"[\w.,%$€£]+", claim.text)]
+    words = [w.lower() for w in re.findall(r"[\w.,%$€£]+", join_decimals(claim.text))]
     lowered = [w.strip(".,") for w in words]
     for i, word in enumerate(lowered):
         if word == value.lower().strip(".,") or word == _WORD_FOR.get(value, ""):
@@ -358,7 +359,12 @@ def _number_clash(a: ClaimMention, b: ClaimMention, qa: dict[str, set[float]], q
         if unit != "%" and len(unit) < 3:
             continue  # "7 p. m.": a clock time (above), not a count
         if len(qa[unit]) != 1 or len(qb[unit]) != 1:
-            continue  # several values of one unit in a sentence ("150 miles off Aden, 13 miles away"): no single quantity
+            # several values of one unit in a sentence ("150 miles off Aden, 13 miles away"): compared only where
+            # the words around them say which is which ("a level of 0.07 percent, under the limit of 0.08 percent")
+            found = _matched_clash(a, b, unit)
+            if found:
+                return found
+            continue
         x, y = next(iter(qa[unit])), next(iter(qb[unit]))
         if x in totals[1] or y in totals[0]:
             continue  # a whole and its parts
@@ -367,6 +373,38 @@ def _number_clash(a: ClaimMention, b: ClaimMention, qa: dict[str, set[float]], q
         if not (context_a - {unit, unit + "s"}) & (context_b - {unit, unit + "s"}):
             continue  # "captured 23 pirates" and "an estimated 1,500 pirates": numbers of different things
         if x and y and abs(x - y) / max(x, y) > 0.05:
+            return f"different numbers for {unit if unit != '%' else 'the same percentage'}: {_fmt(x)} vs {_fmt(y)}"
+    return None
+
+
+MATCH_WORDS = 2  # content words two figures of one unit must share around them to be read as the same thing
+_PERCENT_WORDS = frozenset({"percent", "per", "cent", "percentage"})
+
+
+def _matched_clash(a: ClaimMention, b: ClaimMention, unit: str) -> str | None:
+    """Figures of one unit in two sentences paired by the words around them: each pair must be the other's only
+    best match and share MATCH_WORDS words; a pair with other values, neither given by the other sentence, clash."""
+    skip = {unit, unit + "s"} | _PERCENT_WORDS
+
+    def figures(claim: ClaimMention) -> list[tuple[float, frozenset[str]]]:
+        out = []
+        for expression in claim.numbers:
+            found = quantities(ClaimMention(text="", start=0, end=0, numbers=(expression,))).get(unit)
+            if found and _unit_of(expression) == unit:
+                out.append((next(iter(found)), number_context(claim, expression) - skip))
+        return out
+
+    side_a, side_b = figures(a), figures(b)
+    values_a, values_b = {x for x, _ in side_a}, {y for y, _ in side_b}
+    for x, context_a in side_a:
+        shared = [len(context_a & context_b) for _, context_b in side_b]
+        if not shared or max(shared) < MATCH_WORDS or shared.count(max(shared)) > 1:
+            continue
+        y, context_b = side_b[shared.index(max(shared))]
+        back = [len(context & context_b) for _, context in side_a]
+        if back.count(max(back)) > 1 or back.index(max(back)) != side_a.index((x, context_a)):
+            continue  # not each other's best match
+        if x and y and abs(x - y) / max(x, y) > 0.05 and x not in values_b and y not in values_a:
             return f"different numbers for {unit if unit != '%' else 'the same percentage'}: {_fmt(x)} vs {_fmt(y)}"
     return None
 

@@ -223,3 +223,20 @@ def test_a_relayed_report_never_corroborates_what_it_relays(nlp):
     embedder = embed.load("minilm-int8")
     claims = align.align(done, {a.id: embedder.embed([c.text for c in a.claims]) for a in done}, load_options())
     assert not any(c.status == "corroborated" for c in claims)
+
+
+def test_several_figures_of_one_unit_compare_by_the_words_around_them():
+    from storyline.analyze.claims import numbers_in
+    from storyline.disputes import _matched_clash
+
+    def claim(text: str) -> ClaimMention:
+        return ClaimMention(text=text, start=0, end=len(text), numbers=numbers_in(text))
+
+    limit = claim("The test showed a level of 0. 07 percent, just under the California legal limit of 0. 08 percent.")
+    over = claim("The test showed a level of 0. 11 percent, well over the California legal limit.")
+    same = claim("The test showed a level of 0.07 percent, below the California legal limit.")
+    assert _matched_clash(limit, over, "%") == "different numbers for the same percentage: 0.07 vs 0.11"
+    assert _matched_clash(limit, same, "%") is None
+    # figures whose surroundings share too little are not paired: "150 miles off Aden, 13 miles away"
+    assert _matched_clash(claim("The ship was 150 miles off Aden, 13 miles from the warship."),
+                          claim("The ship was seized 90 miles from the coast."), "mile") is None

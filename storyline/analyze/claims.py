@@ -20,8 +20,18 @@ _NOT_COUNTS = {"of", "day", "days", "year", "years", "week", "weeks", "month", "
 _MIN_WORDS = 6
 
 
+_SPACED_DECIMAL = re.compile(r"(?<![\d.,])(\d{1,3})\. (\d+)(?![\d:])")
+
+
+def join_decimals(text: str) -> str:
+    """A decimal written with a space after its point reads as one number: "0. 07 percent" -> "0.07 percent" (the
+    sentence splitter keeps such a point inside the sentence: nlp.paragraph_boundaries)."""
+    return _SPACED_DECIMAL.sub(r"\1.\2", text)
+
+
 def numbers_in(text: str) -> tuple[str, ...]:
     """Numeric expressions with their scale and the word they count: "1.2 million shells", "3%"."""
+    text = join_decimals(text)
     out = []
     for m in _NUMBER.finditer(text):
         value = m.group(0).strip()
