@@ -223,7 +223,7 @@ def agent_clash(a: _Member, b: _Member) -> str | None:
 
 
 # how a reason names each side of an outcome kind (analyze/outcomes.py)
-_SAYS = {"accord": ("agreement", "no agreement"), "result": ("won", "lost"), "resignation": ("resigned", "not resigned"),
+_SAYS = {"accord": ("agreement", "no agreement"), "result": ("won", "lost"), "resignation": ("left the post", "still in the post"),
          "verdict": ("convicted", "acquitted"),
          "death": ("died", "survived"), "confirmation": ("confirmed", "denied")}
 

@@ -64,6 +64,14 @@ def test_opposite_outcomes_clash_only_for_one_subject_and_matter(nlp):
     assert outcome_clash(claim("Minister Ana Ruiz resigned on Monday."), claim("Ana Ruiz has refused to resign."))
     assert outcome_clash(claim("Minister Ana Ruiz stepped down on Monday."), claim("Ana Ruiz did not resign."))
     assert outcome_clash(claim("Ana Ruiz resigned."), claim("Ana Ruiz will not resign.")) is None  # a plan
+    # leaving a post by dismissal, and staying in a named post, are the two sides too
+    fired = claim("The team has relieved Maurice Cheeks of his head coaching responsibilities.")
+    assert outcome_clash(fired, claim("The club president said Maurice Cheeks remains head coach."))
+    assert outcome_clash(claim("The board fired Ana Ruiz on Monday."), claim("Ana Ruiz stays on as chief executive."))
+    assert outcome_clash(fired, claim("Maurice Cheeks remains in hospital.")) is None  # not a post
+    for text in ("The gunman fired shots at the crowd.", "Officials dismissed the report.", "He was relieved to be home.",
+                 "Ruiz remains a suspect."):
+        assert outcome(nlp, text) is None, text
 
 
 def test_a_denial_must_deny_what_the_other_asserts():

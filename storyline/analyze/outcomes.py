@@ -17,12 +17,23 @@ KINDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
                frozenset({"divide", "divided", "disagree", "split", "deadlock", "deadlocked", "inconclusive", "undecided",
                           "reject", "veto", "stall"})),
     "result": (frozenset({"win"}), frozenset({"lose"})),
-    # "resigned" / "has not resigned", "refused to resign" (the opposite comes from the negation)
-    "resignation": (frozenset({"resign", "quit"}), frozenset()),
+    # leaving a post: "resigned", "was fired" / "has not resigned", "refused to resign" (the negation), "remains head
+    # coach" (a post named after it: _DISMISSALS and _STAYING below)
+    "resignation": (frozenset({"resign", "quit", "fire", "sack", "oust", "dismiss", "relieve"}),
+                    frozenset({"remain", "stay"})),
     "verdict": (frozenset({"convict"}), frozenset({"acquit"})),
     "death": (frozenset({"die", "dead"}), frozenset({"survive", "alive"})),
     "confirmation": (frozenset({"confirm"}), frozenset({"deny"})),
 }
+# verbs that end someone's post only when done to a named person ("fired Cheeks", not "fired shots" or "dismissed the
+# report"); "relieved" only "of" something ("relieved Cheeks of his duties")
+_DISMISSALS = frozenset({"fire", "sack", "oust", "dismiss", "relieve"})
+# "remains head coach", "stays on as chief executive", "remains in office": still in a post, not "remains in hospital"
+_STAYING = frozenset({"remain", "stay"})
+_POSTS = frozenset({"coach", "manager", "president", "chairman", "chairwoman", "chair", "chief", "executive", "ceo",
+                    "director", "minister", "secretary", "leader", "head", "captain", "governor", "mayor",
+                    "commissioner", "editor", "boss", "premier", "chancellor", "speaker", "officer", "office", "post",
+                    "charge", "power", "job", "position", "role", "helm"})
 # nouns that are an outcome when a clause says it was reached ("reached an agreement", "no deal was struck")
 _ACCORD_NOUNS = frozenset({"agreement", "deal", "accord", "consensus", "compromise", "resolution", "settlement",
                            "breakthrough", "pact"})
@@ -130,6 +141,22 @@ def _polarity(token: Any, span: Any) -> int | None:
     return sign
 
 
+def _in_post(token: Any, lemma: str) -> bool:
+    """A dismissal or a stay that is about a post: "relieved X of his duties", "remains head coach"."""
+    if lemma == "relieve":
+        return any(c.dep_ == "prep" and c.lower_ == "of" for c in token.children) or \
+            any(c.dep_ == "prep" and c.lower_ == "of" for d in token.children if d.dep_ == "dobj" for c in d.children)
+    if lemma not in _STAYING:
+        return True
+    for c in token.children:
+        if c.dep_ in ("attr", "oprd", "acomp") and c.lemma_.lower() in _POSTS:
+            return True
+        if c.dep_ == "prep" and c.lower_ in ("as", "in", "at"):
+            if any(p.dep_ == "pobj" and p.lemma_.lower() in _POSTS for p in c.children):
+                return True
+    return False
+
+
 def outcome_of(span: Any) -> str | None:
     """The clause's outcome as "kind polarity subject | matter" ("accord - @group | deploy idea troop"), or None.
 
@@ -167,9 +194,14 @@ def outcome_of(span: Any) -> str | None:
         polarity = _polarity(head, span)
         if polarity is None:
             continue
-        # a verdict is about the one it is passed on: "the jury convicted Jones" is about Jones
-        patient = next((c for c in head.children if c.dep_ == "dobj"), None) if kind == "verdict" else None
+        if kind == "resignation" and not _in_post(head, lemma):
+            continue
+        # a verdict or a dismissal is about the one it is passed on: "the jury convicted Jones" is about Jones
+        patient = next((c for c in head.children if c.dep_ == "dobj"), None) \
+            if kind == "verdict" or lemma in _DISMISSALS else None
         subject = patient if patient is not None else _subject(head)
+        if lemma in _DISMISSALS | _STAYING and (subject is None or subject.pos_ != "PROPN"):
+            continue  # "fired shots", "the fire remained": a named person's post, or nothing
         # "no agreement was reached": the parties of the story, not the agreement
         key = "@group" if subject is not None and subject.i == token.i and kind == "accord" else _subject_key(subject)
         if key is None:
