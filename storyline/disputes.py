@@ -162,8 +162,19 @@ def conflict(a: _Member, b: _Member, same: float = 1.0, model: PairModel | None 
     return None
 
 
+# a weekday, or a month (written out, or abbreviated with its point: "Feb. 22") and a day
 _DAY = re.compile(rf"\b(?:{'|'.join(sorted((w for w in WEEKDAYS if len(w) > 3), key=len, reverse=True))})\b|"
-                  rf"\b(?:{'|'.join(sorted((m for m in MONTHS if len(m) > 3), key=len, reverse=True))})\.? \d{{1,2}}\b", re.I)
+                  rf"\b(?:(?:{'|'.join(sorted((m for m in MONTHS if len(m) > 3), key=len, reverse=True))})\.?|"
+                  rf"(?:{'|'.join(sorted((m for m in MONTHS if len(m) <= 4 and m != 'may'), key=len, reverse=True))})\.)"
+                  rf" \d{{1,2}}\b", re.I)
+
+
+def _day(written: str) -> str:
+    """One form for a day however it is written: "Feb. 22" / "February 22" -> "2-22", "Tuesday" -> "w1"."""
+    word, _, number = written.lower().replace(".", "").partition(" ")
+    if number:
+        return f"{MONTHS[word]}-{int(number)}"
+    return f"w{WEEKDAYS[word]}"
 _ORDINAL = re.compile(rf"\b({'|'.join(w for w in _ORDINAL_WORDS)})\s+(?:such\s+)?([a-z]+)", re.I)
 _RELATIVE = frozenset("time times day days week weeks month months year years half quarter round period step stage".split())
 _AGE = re.compile(r"\b([A-Z][a-z]+),\s(\d{1,3}),")
@@ -172,9 +183,9 @@ _AGE = re.compile(r"\b([A-Z][a-z]+),\s(\d{1,3}),")
 def _wording_clash(a: str, b: str) -> str | None:
     """Two nearly identical sentences that name another day ("early Tuesday" / "early Sunday"), another rank ("second
     such arrest" / "third") or another age for one person ("Vinar, 43," / "Vinar, 51,")."""
-    days_a, days_b = {d.lower() for d in _DAY.findall(a)}, {d.lower() for d in _DAY.findall(b)}
-    if days_a and days_b and not days_a & days_b:
-        return f"different days: {', '.join(sorted(days_a))} vs {', '.join(sorted(days_b))}"
+    found_a, found_b = {_day(d): d for d in _DAY.findall(a)}, {_day(d): d for d in _DAY.findall(b)}
+    if found_a and found_b and not set(found_a) & set(found_b):
+        return f"different days: {', '.join(sorted(found_a.values()))} vs {', '.join(sorted(found_b.values()))}"
     ranks_a = {(n.lower(), w.lower()) for n, w in _ORDINAL.findall(a)}
     ranks_b = {(n.lower(), w.lower()) for n, w in _ORDINAL.findall(b)}
     for rank, what in ranks_a:

@@ -92,6 +92,9 @@ def test_near_identical_sentences_that_name_another_day_rank_or_age():
     # a relative count or an idiom is no rank; the same day twice is no clash
     assert _wording_clash("The third time's the charm, she said.", "It is her second time hosting, she said.") is None
     assert _wording_clash("He was arrested on Tuesday.", "Police arrested him on Tuesday.") is None
+    # an abbreviated month is the same month written out
+    assert _wording_clash("ABC will broadcast the show on Feb. 22.", "ABC will broadcast the show on March 8.")
+    assert _wording_clash("ABC will broadcast the show on Feb. 22.", "ABC will broadcast the show on February 22.") is None
 
 
 def test_clock_times():
@@ -147,6 +150,9 @@ def test_a_negated_headline_or_a_nobody_subject_denies_and_never_corroborates(nl
         span = nlp(text)[:]
         assert _main_clause_negated(span) and negated_word(span) == word, text
     assert not _main_clause_negated(nlp("Families who could not return home were given shelter.")[:])
+    no_object = nlp("The 40-year-old Jackman has no TV hosting experience.")[:]  # "no" before what the verb has
+    assert _main_clause_negated(no_object) and negated_word(no_object) == "experience"
+    assert not _main_clause_negated(nlp("Officials who saw no damage left the site.")[:])
     done = analyze_articles([art("a", "A man has been charged in the hit and run accident that killed a woman."),
                              art("b", "No one has been charged in the hit and run accident that killed a woman.")], nlp)
     embedder = embed.load("minilm-int8")

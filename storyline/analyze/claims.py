@@ -95,7 +95,14 @@ def negated_word(span: Any) -> str | None:
             head = t.head
             complement = next((c for c in head.children if c.dep_ in ("acomp", "attr", "xcomp")), None)
             return (complement if head.lemma_ == "be" and complement is not None else head).lemma_.lower()
+        if _no_object(t, heads):
+            return t.head.lemma_.lower()  # "has no hosting experience": the experience
     return None
+
+
+def _no_object(token: Any, heads: set[Any]) -> bool:
+    """ "Has no experience", "made no arrests": "no" before what the main verb has or does (not "there was no sign")."""
+    return token.dep_ == "det" and token.lower_ == "no" and token.head.dep_ == "dobj" and token.head.head in heads
 
 
 def _main_clause_negated(span: Any) -> bool:
@@ -104,7 +111,7 @@ def _main_clause_negated(span: Any) -> bool:
     heads = _heads(span)
     return any(t.dep_ == "neg" and t.head in heads for t in span) or \
         any(c.lower_ in ("never", "no", "nobody", "none") and c.head in heads for c in span) or \
-        any(_no_subject(h) for h in heads)
+        any(_no_subject(h) for h in heads) or any(_no_object(t, heads) for t in span)
 
 
 _CONTRAST_MARKS = {"while", "whereas", "although", "though"}
