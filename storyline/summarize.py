@@ -186,7 +186,7 @@ def _mention(claim: Claim, by_id: dict[str, Article]) -> ClaimMention | None:
 
 # what each outcome kind puts in dispute (analyze/outcomes.py)
 _QUESTIONS = {"accord": "whether an agreement was reached", "result": "who won", "verdict": "the verdict",
-              "resignation": "whether there was a resignation",
+              "resignation": "whether they left the post",
               "death": "who died", "confirmation": "whether it was confirmed"}
 
 
