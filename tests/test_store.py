@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -221,6 +222,26 @@ def test_the_list_shows_what_search_finds_in_the_same_order_without_decoding_key
     store.close()
 
 
+def test_people_are_counted_as_articles_are_stored_as_a_full_count_gives(db_url):
+    store = Store.open(db_url)
+    casts = [["José Díaz", "Ana Ruiz"], ["Jose Diaz", "Ana Ruiz", "Pelé"], ["JOSÉ DÍAZ"], ["Ana Ruiz", "Bo Li"],
+             ["Bo Li", "Ana Ruiz"]]
+    for i, cast in enumerate(casts, start=1):
+        mentions = tuple(Mention(name, "PERSON", 0, 1, None) for name in cast) + (Mention("Ana Ruiz", "ORG", 0, 1),)
+        store.add_article(replace(article(f"a{i}"), mentions=mentions, content_hash=f"h{i}"), set(), np.ones(4),
+                          np.zeros((0, 4)))
+    counted = store.counted_people()
+    assert store.people() == counted and store.people(2) == counted[:2]
+    assert counted[0] == "Ana Ruiz" and len(counted) == 3  # one word (Pelé) is no filter; Díaz in 3 forms is one
+    with store.transaction():  # names and counts of an article that is not stored (as a damaged store has)
+        store.db.execute("INSERT INTO article_names VALUES ('gone', 'Zed Zee', 'zed zee', 'PERSON')")
+        store.db.execute("INSERT INTO people VALUES ('zed zee', 'Zed Zee', 9)")
+    assert store.people()[0] == "Zed Zee"
+    store.repair_rows()  # what `storyline check` repairs: orphan rows deleted, people counted again
+    assert store.people() == store.counted_people() == counted
+    store.close()
+
+
 def test_every_write_transaction_counts_the_generation_and_reads_do_not(db_url):
     store = Store.open(db_url)
     other = Store.open(db_url)  # another process's writes are seen too
@@ -284,6 +305,7 @@ def test_an_old_sqlite_store_is_upgraded_in_place(tmp_path):
         db.execute("INSERT INTO articles (id, content_hash, path, text, removed, origin, analysis, seq, added_at)"
                    " VALUES ('a1', 'h', 'a1.txt', 'Harbour road closed', '[]', 'a1',"
                    " '{\"dates\": [], \"mentions\": [], \"quotes\": [], \"claims\": []}', 1, 'x')")
+        db.execute("INSERT INTO article_names VALUES ('a1', 'Olaf Scholz', 'olaf scholz', 'PERSON')")
     old.close()
     upgraded = Store.open(str(path))
     assert upgraded.migrations() == [n for n, _ in MIGRATIONS]
@@ -291,6 +313,7 @@ def test_an_old_sqlite_store_is_upgraded_in_place(tmp_path):
     upgraded.save_story(StoryRow("s1", "t", 1, None, None, np.ones(4, dtype=np.float32), {}, ""))
     upgraded.set_story("a1", "s1")
     assert [s.id for s in upgraded.search_stories("harbour")] == ["s1"]  # the search index was filled
+    assert upgraded.people() == ["Olaf Scholz"]  # names, then the people counted from them
     upgraded.close()
     assert sqlite3.connect(path).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert issubclass(Store, Schema)

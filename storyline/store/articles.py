@@ -12,6 +12,14 @@ from ..model import Article, ClaimMention, DateMention, Mention, QuoteMention
 from .codec import array, blob, now
 from .connection import Base, Row
 
+# People as the filters list them: a person's name of two words or more, counted once per article and form,
+# shown in its first form (by the database's collation); `people` keeps these counts as articles are stored
+PEOPLE_COUNT = ("SELECT folded, MIN(name), COUNT(*) FROM article_names WHERE label = 'PERSON' AND name LIKE '% %'"
+                " {and_article} GROUP BY folded")
+_COUNT_PEOPLE = (f"INSERT INTO people (folded, name, n) {PEOPLE_COUNT.format(and_article='AND article_id = ?')}"
+                 " ON CONFLICT(folded) DO UPDATE SET n = people.n + excluded.n,"
+                 " name = CASE WHEN excluded.name < people.name THEN excluded.name ELSE people.name END")
+
 
 def names(article_id: str, mentions: list[dict]) -> list[tuple[str, str, str, str]]:
     """Rows of article_names: each person, organisation or place an article names, folded for search."""
@@ -74,9 +82,11 @@ class Articles(Base):
                                 " SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[])", columns)
                 self.db.execute("INSERT INTO key_df (key, n) SELECT unnest(?::text[]), 1"
                                 " ON CONFLICT(key) DO UPDATE SET n = key_df.n + 1", (sorted(set(keys)),))
+                self.db.execute(_COUNT_PEOPLE, (article.id,))
                 return article.id
             self.db.executemany("INSERT INTO shingles VALUES (?, ?)", ((h, article.id) for h in shingles))
             self.db.executemany("INSERT INTO article_names VALUES (?,?,?,?)", named)
+            self.db.execute(_COUNT_PEOPLE, (article.id,))
             self.db.execute("INSERT INTO article_search (article_id, title, text) VALUES (?,?,?)",
                             (article.id, article.title or "", article.text))
             self.db.executemany("INSERT INTO key_df (key, n) VALUES (?, 1)"
@@ -147,9 +157,13 @@ class Articles(Base):
         return [r[0] for r in self.db.execute("SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL ORDER BY 1")]
 
     def people(self, limit: int = 300) -> list[str]:
-        return [r[0] for r in self.db.execute(
-            "SELECT MIN(name) FROM article_names WHERE label = 'PERSON' AND name LIKE '% %' GROUP BY folded"
-            " ORDER BY COUNT(*) DESC, MIN(name) LIMIT ?", (limit,))]
+        """The people named most, off the counts kept as articles are stored (not a count of every name)."""
+        return [r[0] for r in self.db.execute("SELECT name FROM people ORDER BY n DESC, name LIMIT ?", (limit,))]
+
+    def counted_people(self, limit: int = 300) -> list[str]:
+        """people() counted afresh from every article's names: what the kept counts must equal."""
+        return [r[1] for r in self.db.execute(f"{PEOPLE_COUNT.format(and_article='')} ORDER BY 3 DESC, 2 LIMIT ?",
+                                              (limit,))]
 
     # --- placement: an article is stored first, then placed; a stopped run leaves it unplaced ------------
 

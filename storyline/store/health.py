@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..model import Article
-from .articles import _article
+from .articles import PEOPLE_COUNT, _article
 from .connection import Base
 
 
@@ -70,6 +70,8 @@ class Health(Base):
         with self.db.transaction():
             for table in ("shingles", "article_names") + (() if self.db.postgres else ("article_search",)):
                 self.db.execute(f"DELETE FROM {table} WHERE article_id NOT IN (SELECT id FROM articles)")
+            self.db.execute("DELETE FROM people")  # counted again from the names left
+            self.db.execute(f"INSERT INTO people (folded, name, n) {PEOPLE_COUNT.format(and_article='')}")
             if not self.db.postgres:
                 self.db.execute("DELETE FROM article_search")
                 self.db.execute("INSERT INTO article_search (article_id, title, text)"
