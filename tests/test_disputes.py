@@ -69,6 +69,8 @@ def test_opposite_outcomes_clash_only_for_one_subject_and_matter(nlp):
     assert outcome_clash(fired, claim("The club president said Maurice Cheeks remains head coach."))
     assert outcome_clash(claim("The board fired Ana Ruiz on Monday."), claim("Ana Ruiz stays on as chief executive."))
     assert outcome_clash(fired, claim("Maurice Cheeks remains in hospital.")) is None  # not a post
+    assert outcome_clash(fired, claim("Maurice Cheeks will remain head coach."))  # announced, unlike "will resign"
+    assert outcome(nlp, "Maurice Cheeks may remain head coach.") is None
     for text in ("The gunman fired shots at the crowd.", "Officials dismissed the report.", "He was relieved to be home.",
                  "Ruiz remains a suspect."):
         assert outcome(nlp, text) is None, text
@@ -254,3 +256,15 @@ def test_several_figures_of_one_unit_compare_by_the_words_around_them():
     # figures whose surroundings share too little are not paired: "150 miles off Aden, 13 miles away"
     assert _matched_clash(claim("The ship was 150 miles off Aden, 13 miles from the warship."),
                           claim("The ship was seized 90 miles from the coast."), "mile") is None
+
+
+def test_one_man_and_two_men_count_the_same_thing():
+    from storyline.analyze.claims import numbers_in
+    from storyline.disputes import quantities
+
+    def counted(text: str) -> dict[str, set[float]]:
+        return quantities(ClaimMention(text=text, start=0, end=len(text), numbers=numbers_in(text)))
+
+    assert counted("One man is dead after the shooting.") == {"man": {1.0}}
+    assert counted("Two men are dead after the shooting.") == {"man": {2.0}}
+    assert counted("Five people were hurt.") == counted("5 person were hurt.") == {"person": {5.0}}

@@ -141,6 +141,13 @@ def _polarity(token: Any, span: Any) -> int | None:
     return sign
 
 
+def _will_only(token: Any) -> bool:
+    """The only hedge on the verb is a plain future ("will remain"), not "may", "should" or "hopes to"."""
+    modals = {c.lower_ for c in token.children if c.dep_ == "aux" and c.lower_ in _MODALS}
+    return bool(modals) and modals <= {"will", "'ll"} and \
+        not any(c.dep_ == "mark" and c.lower_ in _HEDGES for c in token.children)
+
+
 def _in_post(token: Any, lemma: str) -> bool:
     """A dismissal or a stay that is about a post: "relieved X of his duties", "remains head coach"."""
     if lemma == "relieve":
@@ -192,6 +199,8 @@ def outcome_of(span: Any) -> str | None:
                 head is not span.root:
             continue
         polarity = _polarity(head, span)
+        if polarity is None and lemma in _STAYING and _will_only(head) and not _negated(head):
+            polarity = 1  # "X will remain head coach": announced, not hoped for (unlike "X will resign")
         if polarity is None:
             continue
         if kind == "resignation" and not _in_post(head, lemma):
