@@ -1,7 +1,8 @@
 """Disputes and corroboration on labelled claim pairs: precision and recall on the held-out test half.
 
 eval/data/disputes-ecbplus.tsv (see eval/data/disputes-README.md): real ECB+ claim pairs labelled agree /
-contradict / unrelated / reports, split by topic into a tuning half and a test half. For each pair,
+contradict / unrelated / reports, split into a tuning half and a test half (stratified by label and origin:
+stratified_split). For each pair,
 storyline's own decision (storyline.align's learned pair model, storyline.disputes.conflict() and outcome_clash(),
 stance) says "disputed", "corroborated" (both assert the same fact) or neither. DISPUTE_SHARE (how sure the
 pair model must be that two claims are about the same thing before a conflict counts) and DENIAL_COSINE are
