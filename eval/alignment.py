@@ -51,7 +51,8 @@ HAPPENING_LINKS = tuple((mean, floor) for mean in (0.15, 0.2, 0.25, 0.3, 0.4, 0.
 def _code_hash() -> str:
     digest = hashlib.sha1()
     for path in sorted((ROOT / "storyline").rglob("*.py")):
-        if path.name not in ("align.py", "summarize.py", "stories.py", "store.py", "pipeline.py", "happenings.py"):
+        if path.name not in ("align.py", "summarize.py", "stories.py", "store.py", "pipeline.py", "happenings.py") \
+                and path.parent.name not in ("report", "web"):  # rendering never shapes a parse
             digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
@@ -406,6 +407,7 @@ def main() -> None:
         happenings.MODEL_PATH.write_text(json.dumps(h_model.to_json(), indent=1) + "\n", encoding="utf-8")
         print(f"wrote {happenings.MODEL_PATH.relative_to(ROOT)} (fitted on all {len(topics)} topics, "
               f"mean link {h_model.threshold:.2f}, floor {h_model.floor:.2f})")
+        print("happening model weights: " + ", ".join(f"{n} {w:+.2f}" for n, w in zip(happenings.FEATURES, h_model.coef)))
 
 
 if __name__ == "__main__":
