@@ -9,7 +9,10 @@ before each request), which is what every view cost before builds were stored. T
 per page (from /proc) says what one core can serve whatever the neighbours on the machine do; the clients'
 (20 threads of this process) says how much of the machine the measuring itself takes.
 
-    .venv/bin/python bench/web.py [--clients 20] [--requests 10]
+With --store postgresql the same store is ingested into a PostgreSQL server kept under /tmp (Debian's binaries,
+as bench/growth.py starts it) and served from there; the server CPU is then storyline's alone, not PostgreSQL's.
+
+    .venv/bin/python bench/web.py [--clients 20] [--requests 10] [--store sqlite|postgresql]
 """
 
 from __future__ import annotations
@@ -47,13 +50,35 @@ def base_store() -> Path:
     return base
 
 
+def postgres_store(server: object) -> str:
+    """ECB+ dev ingested once per version of the code into a database of a kept PostgreSQL server."""
+    import psycopg
+
+    from storyline.pipeline import code_fingerprint
+
+    name = f"web_{code_fingerprint()[:12]}"
+    url = server.database(name + "_partial")  # type: ignore[attr-defined]
+    done = url.rsplit("/", 1)[0] + "/" + name
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+            conn.execute(f"DROP DATABASE {name}_partial")
+            return done
+        conn.execute(f"DROP DATABASE {name}_partial")
+        conn.execute(f"CREATE DATABASE {name}_partial")
+    subprocess.run([str(BIN / "storyline"), "ingest", str(SHARED / "corpus" / "ecbplus-dev"), "--db", url, "-q"],
+                   check=True, stdout=subprocess.DEVNULL)
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        conn.execute(f"ALTER DATABASE {name}_partial RENAME TO {name}")
+    return done
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
 
-def serve(db: Path, port: int) -> subprocess.Popen[bytes]:
+def serve(db: Path | str, port: int) -> subprocess.Popen[bytes]:
     server = subprocess.Popen([str(BIN / "storyline"), "serve", "--db", str(db), "--port", str(port)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     import httpx
@@ -125,7 +150,7 @@ def load(base: str, path: str, clients: int, requests: int, revalidate: bool = F
             "client_cpu_ms": 1000 * mine / len(latencies)}
 
 
-def rebuilt_per_view(base: str, db: Path, path: str, views: int) -> dict[str, float]:
+def rebuilt_per_view(base: str, db: Path | str, path: str, views: int) -> dict[str, float]:
     """One reader at a time, the story's stored build dropped before each view: the cost of building per view."""
     import httpx
 
@@ -151,6 +176,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--requests", type=int, default=25, help="requests per client per page")
+    parser.add_argument("--store", choices=("sqlite", "postgresql"), default="sqlite")
     args = parser.parse_args()
     from urllib.parse import quote
 
@@ -158,12 +184,21 @@ def main() -> None:
 
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="storyline-bench-web-") as tmp:
-        db = Path(tmp) / "store.db"
-        shutil.copy(base_store(), db)
+        pg = None
+        db: Path | str
+        if args.store == "postgresql":
+            from bench.common import KeptPostgres
+
+            pg = KeptPostgres(Path("/tmp/storyline-bench-web-pg"))
+            db = postgres_store(pg)
+        else:
+            db = Path(tmp) / "store.db"
+            shutil.copy(base_store(), db)
         store = Store.open(str(db))
         try:
             largest = max(store.stories(), key=lambda r: r.size)
             article = store.story_article_ids(largest.id)[0]
+            word = next(w for w in largest.title.split() if len(w) > 3)
         finally:
             store.close()
         port = free_port()
@@ -171,7 +206,9 @@ def main() -> None:
         base = f"http://127.0.0.1:{port}"
         pages = {"story list": "/", f"largest story page ({largest.size} articles)": f"/stories/{quote(largest.id)}",
                  "largest story JSON (API)": f"/api/stories/{quote(largest.id)}",
-                 "article page (of that story)": f"/articles/{quote(article)}"}
+                 "article page (of that story)": f"/articles/{quote(article)}",
+                 "article JSON (API)": f"/api/articles/{quote(article)}",
+                 f"story search (?q={word})": f"/?q={quote(word)}"}
         try:
             for path in pages.values():  # warm: templates compiled, builds made, caches filled
                 load(base, path, 2, 2)
@@ -187,8 +224,11 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(timeout=30)
-    print(f"storyline serve (one process, as a user starts it) on {os.cpu_count()} cores, {args.clients} concurrent "
-          f"clients x {args.requests} requests each, load average before {load_before:.1f} (clients share the cores)")
+            if pg is not None:
+                pg.stop()
+    print(f"storyline serve (one process, as a user starts it) on {os.cpu_count()} cores, {args.store} store, "
+          f"{args.clients} concurrent clients x {args.requests} requests each, load average before {load_before:.1f}"
+          " (clients share the cores)")
     print(f"{'page':<58} {'median ms':>10} {'p95 ms':>8} {'pages/s':>8} {'KB':>6} {'wire KB':>8} "
           f"{'server CPU ms/page':>19} {'client CPU ms/page':>19}")
     for name, r in results.items():

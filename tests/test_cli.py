@@ -121,3 +121,10 @@ def test_help_has_examples_on_every_command():
     for command in ("analyze", "ingest", "stories", "show"):
         out = run(command, "--help").stdout.decode()
         assert "examples:" in out and "storyline " + command in out
+
+
+def test_python_dash_m_storyline_runs_the_same_command_line():
+    out = subprocess.run([sys.executable, "-m", "storyline", "analyze", "--help"], capture_output=True, timeout=120)
+    assert out.returncode == 0 and "storyline analyze" in out.stdout.decode()
+    bad = subprocess.run([sys.executable, "-m", "storyline", "no-such-command"], capture_output=True, timeout=120)
+    assert bad.returncode == 2

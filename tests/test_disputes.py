@@ -64,6 +64,14 @@ def test_opposite_outcomes_clash_only_for_one_subject_and_matter(nlp):
     assert outcome_clash(claim("Minister Ana Ruiz resigned on Monday."), claim("Ana Ruiz has refused to resign."))
     assert outcome_clash(claim("Minister Ana Ruiz stepped down on Monday."), claim("Ana Ruiz did not resign."))
     assert outcome_clash(claim("Ana Ruiz resigned."), claim("Ana Ruiz will not resign.")) is None  # a plan
+    # leaving a post by dismissal, and staying in a named post, are the two sides too
+    fired = claim("The team has relieved Maurice Cheeks of his head coaching responsibilities.")
+    assert outcome_clash(fired, claim("The club president said Maurice Cheeks remains head coach."))
+    assert outcome_clash(claim("The board fired Ana Ruiz on Monday."), claim("Ana Ruiz stays on as chief executive."))
+    assert outcome_clash(fired, claim("Maurice Cheeks remains in hospital.")) is None  # not a post
+    for text in ("The gunman fired shots at the crowd.", "Officials dismissed the report.", "He was relieved to be home.",
+                 "Ruiz remains a suspect."):
+        assert outcome(nlp, text) is None, text
 
 
 def test_a_denial_must_deny_what_the_other_asserts():
@@ -84,6 +92,9 @@ def test_near_identical_sentences_that_name_another_day_rank_or_age():
     # a relative count or an idiom is no rank; the same day twice is no clash
     assert _wording_clash("The third time's the charm, she said.", "It is her second time hosting, she said.") is None
     assert _wording_clash("He was arrested on Tuesday.", "Police arrested him on Tuesday.") is None
+    # an abbreviated month is the same month written out
+    assert _wording_clash("ABC will broadcast the show on Feb. 22.", "ABC will broadcast the show on March 8.")
+    assert _wording_clash("ABC will broadcast the show on Feb. 22.", "ABC will broadcast the show on February 22.") is None
 
 
 def test_clock_times():
@@ -139,6 +150,9 @@ def test_a_negated_headline_or_a_nobody_subject_denies_and_never_corroborates(nl
         span = nlp(text)[:]
         assert _main_clause_negated(span) and negated_word(span) == word, text
     assert not _main_clause_negated(nlp("Families who could not return home were given shelter.")[:])
+    no_object = nlp("The 40-year-old Jackman has no TV hosting experience.")[:]  # "no" before what the verb has
+    assert _main_clause_negated(no_object) and negated_word(no_object) == "experience"
+    assert not _main_clause_negated(nlp("Officials who saw no damage left the site.")[:])
     done = analyze_articles([art("a", "A man has been charged in the hit and run accident that killed a woman."),
                              art("b", "No one has been charged in the hit and run accident that killed a woman.")], nlp)
     embedder = embed.load("minilm-int8")
@@ -152,3 +166,91 @@ def test_a_possibility_is_reported_not_asserted(nlp):
     assert stance_of(nlp("Barack Obama may name Sanjay Gupta as surgeon general.")[:], False) == "reported"
     assert stance_of(nlp("The fire might have started in the kitchen, officials said.")[:], False) == "reported"
     assert stance_of(nlp("Barack Obama named Sanjay Gupta as surgeon general.")[:], False) == "asserted"
+
+
+def test_an_exclusive_act_names_its_doer_and_its_thing(nlp):
+    from storyline.analyze.outcomes import act_of
+
+    def act(text: str) -> str | None:
+        return act_of(nlp(text)[:])
+
+    assert act("Oracle acquired Sun Microsystems for $7.4 billion.") == "acquire|ORG|oracle|=microsystems sun"
+    assert act("Sun Microsystems was acquired by IBM.") == "acquire|ORG|ibm|=microsystems sun"  # the passive's "by"
+    assert act("Intel will acquire McAfee.") == "acquire|ORG|intel|=mcafee"  # a settled plan
+    assert act("Barack Obama won the presidential election.") == "win|PERSON|barack obama|election presidential"
+    assert act("Ty Harper won the state championship in the 100 backstroke.").endswith("|championship state backstroke")
+    # hedged, negated, asked, several doers, a doer without a name, one of many things, a shared act: no exclusive act
+    for text in ("Microsoft is in talks to buy Yahoo.", "Obama may win the election.", "Apple did not buy Beats.",
+                 "Did Oracle buy Sun Microsystems?", "Oracle and IBM bought Sun Microsystems.",
+                 "Police arrested John Smith on Friday.", "The company acquired Sun Microsystems.",
+                 "Smith bought an iPhone.", "Smith won an award.", "Egypt signed a peace treaty with Israel."):
+        assert act(text) is None, text
+
+
+def test_two_named_doers_of_one_exclusive_act_dispute_unless_either_article_names_both(nlp):
+    from storyline.disputes import agent_clash
+
+    embedder = embed.load("minilm-int8")
+
+    def members(*texts: str) -> list[align._Member]:
+        done = analyze_articles([art(str(i), t) for i, t in enumerate(texts)], nlp)
+        return align.members_of(done, {a.id: embedder.embed([c.text for c in a.claims]) for a in done})
+
+    oracle, ibm = members("Oracle has acquired Sun Microsystems, the company said on Monday.",
+                          "IBM has acquired Sun Microsystems, the company said on Monday.")
+    assert "oracle vs ibm" in (agent_clash(oracle, ibm) or "")
+    # the same party named more fully; a rival bidder the other article names; another thing; a report of it
+    same = members("Oracle has acquired Sun Microsystems.", "Oracle Corp. has acquired Sun Microsystems.")
+    assert agent_clash(*same) is None
+    rival = members("Oracle has acquired Sun Microsystems.",
+                    "IBM has acquired Sun Microsystems. Oracle had also bid for the company.")
+    assert agent_clash(rival[0], rival[1]) is None
+    other = members("Oracle has acquired Sun Microsystems.", "IBM has acquired Red Hat.")
+    assert agent_clash(*other) is None
+    reported = members("Oracle has acquired Sun Microsystems.", "IBM has reportedly acquired Sun Microsystems.")
+    assert agent_clash(*reported) is None
+
+
+def test_hearsay_and_another_outlets_report_are_reported_not_asserted(nlp):
+    from storyline.analyze.claims import stance_of
+
+    for text in ("CNN is reporting that Obama has asked Gupta to be surgeon general.",
+                 "10News in San Diego is reporting that Jackson was arrested early Tuesday.",
+                 "Obama has asked Gupta to serve as surgeon general, CNN reported Tuesday.",
+                 "Local media reported that two people died.",
+                 "It is understood that the club has agreed a fee.",
+                 "Gupta is said to be the first choice.",
+                 "The player is believed to have signed a contract.",
+                 "People familiar with the matter said the deal was close.",
+                 "The pirates were captured, according to media reports."):
+        assert stance_of(nlp(text)[:], False) == "reported", text
+    # a named source's own statement, and an official's report, stay asserted (with their attribution)
+    for text in ("Police reported that two people died.", "The navy said it captured 23 pirates.",
+                 "The bill was approved by the senate.", "Officials said the fire was under control."):
+        assert stance_of(nlp(text)[:], False) == "asserted", text
+
+
+def test_a_relayed_report_never_corroborates_what_it_relays(nlp):
+    done = analyze_articles([art("a", "The Indian navy has captured 23 pirates in the Gulf of Aden."),
+                             art("b", "MSNBC is reporting that the Indian navy has captured 23 pirates in the Gulf of "
+                                      "Aden.")], nlp)
+    embedder = embed.load("minilm-int8")
+    claims = align.align(done, {a.id: embedder.embed([c.text for c in a.claims]) for a in done}, load_options())
+    assert not any(c.status == "corroborated" for c in claims)
+
+
+def test_several_figures_of_one_unit_compare_by_the_words_around_them():
+    from storyline.analyze.claims import numbers_in
+    from storyline.disputes import _matched_clash
+
+    def claim(text: str) -> ClaimMention:
+        return ClaimMention(text=text, start=0, end=len(text), numbers=numbers_in(text))
+
+    limit = claim("The test showed a level of 0. 07 percent, just under the California legal limit of 0. 08 percent.")
+    over = claim("The test showed a level of 0. 11 percent, well over the California legal limit.")
+    same = claim("The test showed a level of 0.07 percent, below the California legal limit.")
+    assert _matched_clash(limit, over, "%") == "different numbers for the same percentage: 0.07 vs 0.11"
+    assert _matched_clash(limit, same, "%") is None
+    # figures whose surroundings share too little are not paired: "150 miles off Aden, 13 miles away"
+    assert _matched_clash(claim("The ship was 150 miles off Aden, 13 miles from the warship."),
+                          claim("The ship was seized 90 miles from the coast."), "mile") is None

@@ -118,3 +118,42 @@ def test_ray_engine_stores_what_the_local_engine_stores(tmp_path):
     local_rows, ray_rows = _stored(local), _stored(ray)
     assert len(local_rows[0]) >= 14 and local_rows[1]
     assert ray_rows == local_rows
+
+
+@pytest.mark.slow
+@needs_shared(ECB)
+def test_story_builds_on_the_engine_stream_a_window_at_a_time_and_equal_in_process_builds(tmp_path):
+    from storyline.pipeline import Pipeline
+    from storyline.report.json import story_dict
+    from storyline.store import Store
+
+    db = str(tmp_path / "s.db")
+    storyline.ingest(_small_corpus(), db=db, options=load_options(workers=1))
+    store = Store.open(db)
+    reference = Pipeline(load_options(workers=1), store)
+    ids = [s.id for s in store.stories()]
+    assert len(ids) >= 3
+    expected = {story_id: story_dict(reference.story(story_id)) for story_id in ids}  # built here, and stored
+    store.drop_story_builds()
+    pipeline = Pipeline(load_options(workers=2), store)
+    pipeline.build_window = 1
+    list(pipeline.engine.map(_pid, list(range(16))))  # the workers are up, as analyze keeps the ingest's
+    asked: list[int] = []
+    real_map = pipeline.engine.map
+    pipeline.engine.map = lambda task, items: asked.append(len(items)) or real_map(task, items)  # type: ignore
+    try:
+        results = pipeline.build_on_engine(ids)
+        assert asked == []  # nothing is built before the caller asks for the first story
+        first_id, first = next(results)
+        assert asked == [1]  # one window handed to the workers, not every story
+        assert store.story_build_marker(first_id) is not None  # stored as it came
+        assert sum(store.story_build_marker(i) is not None for i in ids) == 1
+        rest = list(results)
+    finally:
+        pipeline.close_engine()
+    assert asked == [1] * len(ids)
+    built = {first_id: first, **dict(rest)}
+    assert sorted(built) == sorted(ids)
+    assert {story_id: story_dict(story) for story_id, story in built.items()} == expected  # the same builds
+    assert all(store.story_build_marker(i) is not None for i in ids)  # every build stored
+    store.close()

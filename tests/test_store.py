@@ -196,6 +196,53 @@ def test_search_uses_words_dates_outlets_and_people(db_url):
     store.close()
 
 
+def test_the_list_shows_what_search_finds_in_the_same_order_without_decoding_keys(db_url):
+    store = Store.open(db_url)
+    texts = ["The summit in Paris ended.", "Flooding closed the harbour road.", "The summit in Rome began.",
+             "A harbour strike in Paris.", "Nothing else happened."]
+    for i, text in enumerate(texts, start=1):
+        store.add_article(article(f"a{i}", text=text, title=f"T{i}"), set(), np.ones(4), np.zeros((0, 4)))
+    # sizes tie (s1, s3) and differ, so the order (size, then age) is tested; s5 is left with no article
+    for sid, size, aids in (("s1", 2, ["a1"]), ("s2", 3, ["a2", "a4"]), ("s3", 2, ["a3"]), ("s5", 9, [])):
+        store.save_story(StoryRow(sid, sid.upper(), size, "2025-02-17", "2025-02-18", np.ones(4, dtype=np.float32),
+                                  {"k": 1}, ""))
+        for aid in aids:
+            store.set_story(aid, sid)
+    cases = [{}, {"text": "summit"}, {"text": "paris"}, {"text": "harb"}, {"text": "nothing"}, {"limit": 2},
+             {"date_from": "2025-02-17", "outlet": "Out"}, {"outlet": "Elsewhere"}, {"person": "scholz", "limit": 1},
+             {"text": "the", "date_to": "2025-03-01"}]
+    for case in cases:
+        full, listed = store.search_stories(**case), store.list_stories(**case)
+        assert [(r.id, r.title, r.size, r.first_date, r.last_date, r.updated_at) for r in full] == \
+               [(r.id, r.title, r.size, r.first_date, r.last_date, r.updated_at) for r in listed], case
+    assert [r.id for r in store.list_stories()] == ["s2", "s1", "s3"]  # the largest first; s5 has no article
+    assert [r.id for r in store.list_stories("paris")] == ["s2", "s1"]
+    assert store.list_stories("nothing") == []  # a5 is in no story
+    store.close()
+
+
+def test_every_write_transaction_counts_the_generation_and_reads_do_not(db_url):
+    store = Store.open(db_url)
+    other = Store.open(db_url)  # another process's writes are seen too
+    first = store.generation()
+    store.list_stories("x")
+    store.outlets()
+    assert store.generation() == first
+    other.add_article(article("a1"), set(), np.ones(4), np.zeros((0, 4)))
+    second = store.generation()
+    assert second > first
+    with store.transaction():  # one transaction of several writes: one step
+        store.set_story("a1", "s1")
+        store.mark_pending("s1")
+    assert store.generation() == second + 1
+    with pytest.raises(RuntimeError), store.transaction():  # an undone transaction changes nothing
+        store.clear_pending("s1")
+        raise RuntimeError("stopped")
+    assert other.generation() == second + 1
+    store.close()
+    other.close()
+
+
 def test_jobs_are_kept(db_url):
     store = Store.open(db_url)
     store.save_job("j1", "running", step="analyze", done=1, total=3)

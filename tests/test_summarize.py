@@ -38,7 +38,8 @@ def test_month_and_year_precision():
 def test_decades_styles_durations_and_references_are_not_events():
     texts = ["The hall has 1950s-style lamps and was rebuilt nearly two decades ago.",
              "Talks have gone on for three years, and now the parties meet every Monday.",
-             "A 2019-era law still applies to the 44-year-old plant."]
+             "A 2019-era law still applies to the 44-year-old plant.",
+             "The post-1989 order and pre-2008 budgets are gone."]
     arts = [article(str(i), t) for i, t in enumerate(texts)]
     events = timeline(arts, [claim(f"c{i}", a) for i, a in enumerate(arts)])
     assert events == []
@@ -74,6 +75,10 @@ def test_a_pronoun_speaker_is_named_only_beside_a_speech_verb():
     assert (_with_name("She left and later he added that it was fine.", "Tomas Brennan")
             == "She left and later Tomas Brennan added that it was fine.")
     assert _with_name("He walked out of the meeting.", "Tomas Brennan") == "He walked out of the meeting."
+    # another person named before the pronoun may be the one speaking: left as written
+    text = "It followed Anna Kovac's call with Piet Smit, during which he announced talks."
+    assert _with_name(text, "Mayor Tomas Brennan", others={"Anna Kovac", "Piet Smit"}) == text
+    assert _with_name("It is over, he said.", "Tomas Brennan", others={"Anna Kovac"}) == "It is over, Tomas Brennan said."
 
 
 def outlet(i: str, name: str, *claims: ClaimMention) -> Article:

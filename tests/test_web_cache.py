@@ -236,3 +236,38 @@ def test_concurrent_readers_of_a_missing_build_wait_for_one_build(stored, tmp_pa
         t.join()
     assert len(got) == 8 and len(builds) == 1  # one built it, seven waited and read it
     assert len({id(entry) for entry in got}) == 1
+
+
+def test_story_lists_are_made_once_per_store_generation_with_etags(stored, tmp_path, monkeypatch):
+    db = str(tmp_path / "copy.db")
+    shutil.copy(stored, db)
+    searches: list[tuple] = []
+    real_list = Store.list_stories
+    monkeypatch.setattr(Store, "list_stories", lambda self, *a, **k: searches.append(a) or real_list(self, *a, **k))
+    client = TestClient(create_app(db), base_url="http://127.0.0.1")
+
+    first = client.get("/")
+    again = client.get("/")
+    assert first.status_code == again.status_code == 200 and again.text == first.text and len(searches) == 1
+    assert first.headers["etag"] == again.headers["etag"] and first.headers["content-encoding"] == "gzip"
+    plain = client.get("/", headers={"Accept-Encoding": "identity"})
+    assert plain.text == first.text and plain.headers["etag"] != first.headers["etag"] and len(searches) == 1
+    unchanged = client.get("/", headers={"If-None-Match": first.headers["etag"]})
+    assert unchanged.status_code == 304 and unchanged.content == b""
+    assert unchanged.headers["x-content-type-options"] == "nosniff"  # the guard's headers on a 304 too
+
+    found = client.get("/", params={"q": "fire"})
+    assert found.status_code == 200 and found.headers["etag"] != first.headers["etag"] and len(searches) == 2
+    listed = client.get("/api/stories", params={"q": "fire"})
+    assert listed.headers["content-type"] == "application/json" and len(searches) == 3  # JSON apart from the page
+    assert [s["id"] for s in listed.json()["stories"]] == [r.id for r in real_list(Store.open(db), "fire")]
+    assert client.get("/api/stories", params={"q": "fire"}).json() == listed.json() and len(searches) == 3
+
+    before = {s["id"]: s["articles"] for s in client.get("/api/stories").json()["stories"]}
+    api.ingest([str(LATE)], db=db)  # another process writes: every kept list is stale
+    after = {s["id"]: s["articles"] for s in client.get("/api/stories").json()["stories"]}
+    assert sum(after.values()) == sum(before.values()) + 1
+    moved = client.get("/", headers={"If-None-Match": first.headers["etag"]})
+    assert moved.status_code == 200 and moved.headers["etag"] != first.headers["etag"]
+    fresh = TestClient(create_app(db), base_url="http://127.0.0.1").get("/")  # a new process renders the same
+    assert moved.text == fresh.text

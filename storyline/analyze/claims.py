@@ -8,7 +8,7 @@ from typing import Any
 
 from ..model import ClaimMention, QuoteMention
 from .lexicon import NUMBER_WORDS
-from .outcomes import outcome_of
+from .outcomes import act_of, outcome_of
 
 _NUMBER = re.compile(
     r"(?<![\w.-])(?:[$€£]\s?)?\d[\d,]*(?:\.\d+)?\s?(?:%|percent|per cent|million|billion|trillion|thousand)?"
@@ -20,8 +20,18 @@ _NOT_COUNTS = {"of", "day", "days", "year", "years", "week", "weeks", "month", "
 _MIN_WORDS = 6
 
 
+_SPACED_DECIMAL = re.compile(r"(?<![\d.,])(\d{1,3})\. (\d+)(?![\d:])")
+
+
+def join_decimals(text: str) -> str:
+    """A decimal written with a space after its point reads as one number: "0. 07 percent" -> "0.07 percent" (the
+    sentence splitter keeps such a point inside the sentence: nlp.paragraph_boundaries)."""
+    return _SPACED_DECIMAL.sub(r"\1.\2", text)
+
+
 def numbers_in(text: str) -> tuple[str, ...]:
     """Numeric expressions with their scale and the word they count: "1.2 million shells", "3%"."""
+    text = join_decimals(text)
     out = []
     for m in _NUMBER.finditer(text):
         value = m.group(0).strip()
@@ -85,7 +95,14 @@ def negated_word(span: Any) -> str | None:
             head = t.head
             complement = next((c for c in head.children if c.dep_ in ("acomp", "attr", "xcomp")), None)
             return (complement if head.lemma_ == "be" and complement is not None else head).lemma_.lower()
+        if _no_object(t, heads):
+            return t.head.lemma_.lower()  # "has no hosting experience": the experience
     return None
+
+
+def _no_object(token: Any, heads: set[Any]) -> bool:
+    """ "Has no experience", "made no arrests": "no" before what the main verb has or does (not "there was no sign")."""
+    return token.dep_ == "det" and token.lower_ == "no" and token.head.dep_ == "dobj" and token.head.head in heads
 
 
 def _main_clause_negated(span: Any) -> bool:
@@ -94,7 +111,7 @@ def _main_clause_negated(span: Any) -> bool:
     heads = _heads(span)
     return any(t.dep_ == "neg" and t.head in heads for t in span) or \
         any(c.lower_ in ("never", "no", "nobody", "none") and c.head in heads for c in span) or \
-        any(_no_subject(h) for h in heads)
+        any(_no_subject(h) for h in heads) or any(_no_object(t, heads) for t in span)
 
 
 _CONTRAST_MARKS = {"while", "whereas", "although", "though"}
@@ -215,7 +232,37 @@ def stance_of(span: Any, negated: bool) -> str:
         if t.lower_ in _REPORT_SOURCES and (t.head.lemma_.lower() in ("say", "suggest", "claim", "indicate") or
                                             t.head.lower_ == "to" and t.head.head.lower_ == "according"):
             return "reported"
+        # "people familiar with the matter said", "a source close to the club told ..."
+        if t.lower_ in ("familiar", "close") and t.head.lemma_.lower() in _UNNAMED and \
+                t.head.dep_ in ("nsubj", "nsubjpass") and t.head.head.lemma_.lower() in _SAYING:
+            return "reported"
+    if _hearsay(root):
+        return "reported"
     return "asserted"
+
+
+_HEARSAY = frozenset({"say", "report", "believe", "think", "understand", "rumour", "rumor", "claim", "allege",
+                      "suggest", "reckon", "tip"})
+_SAYING = frozenset({"say", "tell", "report", "confirm", "indicate", "suggest", "claim"})
+_UNNAMED = frozenset({"person", "people", "source", "sources", "insider", "insiders", "official", "officials"})
+# who relays another outlet's report: a named outlet or one of these ("local media reported that ...")
+_MEDIA = frozenset({"media", "medium", "press", "newspaper", "paper", "tabloid", "network", "station", "channel", "broadcaster",
+                    "outlet", "website", "site", "agency", "magazine", "daily", "television", "tv", "radio"})
+
+
+def _hearsay(root: Any) -> bool:
+    """A claim nobody in the article stands behind: "it is understood that X", "X is said to", "X is believed to
+    have", or another outlet's report relayed ("CNN is reporting that X", "X, the Daily Mail reported")."""
+    lemma = root.lemma_.lower()
+    clause = any(c.dep_ in ("ccomp", "xcomp", "oprd") for c in root.children)
+    if lemma in _HEARSAY and clause and any(c.dep_ in ("auxpass", "nsubjpass") for c in root.children):
+        return True  # passive hearsay: no one is named as saying it
+    if lemma == "report" and any(c.dep_ == "ccomp" for c in root.children):
+        subject = next((c for c in root.children if c.dep_ == "nsubj"), None)
+        # a name, even one the tagger missed ("10News", "KTLA"), or a medium; not "police reported that"
+        return subject is not None and (subject.pos_ == "PROPN" or subject.lemma_.lower() in _MEDIA or
+                                        any(ch.isupper() for ch in subject.text[1:]))
+    return False
 
 
 def _claim_like(span: Any) -> bool:
@@ -269,7 +316,7 @@ def extract_claims(doc: Any, quotes: Sequence[QuoteMention]) -> list[ClaimMentio
                                            attribution=attribution, stance=stance,
                                            predicate=clause.root.lemma_.lower(),
                                            negated_word=negated_word(clause) if negated else None,
-                                           outcome=outcome_of(clause)))
+                                           outcome=outcome_of(clause), act=act_of(clause)))
     return claims
 
 
@@ -285,4 +332,5 @@ def headline_claims(title_doc: Any, text: str) -> list[ClaimMention]:
     negated = _main_clause_negated(span)
     return [ClaimMention(text=title, start=-1, end=-1, numbers=numbers_in(title), negated=negated,
                          stance=stance_of(span, negated), predicate=span.root.lemma_.lower(),
-                         negated_word=negated_word(span) if negated else None, outcome=outcome_of(span))]
+                         negated_word=negated_word(span) if negated else None, outcome=outcome_of(span),
+                         act=act_of(span))]

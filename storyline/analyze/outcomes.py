@@ -17,12 +17,23 @@ KINDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
                frozenset({"divide", "divided", "disagree", "split", "deadlock", "deadlocked", "inconclusive", "undecided",
                           "reject", "veto", "stall"})),
     "result": (frozenset({"win"}), frozenset({"lose"})),
-    # "resigned" / "has not resigned", "refused to resign" (the opposite comes from the negation)
-    "resignation": (frozenset({"resign", "quit"}), frozenset()),
+    # leaving a post: "resigned", "was fired" / "has not resigned", "refused to resign" (the negation), "remains head
+    # coach" (a post named after it: _DISMISSALS and _STAYING below)
+    "resignation": (frozenset({"resign", "quit", "fire", "sack", "oust", "dismiss", "relieve"}),
+                    frozenset({"remain", "stay"})),
     "verdict": (frozenset({"convict"}), frozenset({"acquit"})),
     "death": (frozenset({"die", "dead"}), frozenset({"survive", "alive"})),
     "confirmation": (frozenset({"confirm"}), frozenset({"deny"})),
 }
+# verbs that end someone's post only when done to a named person ("fired Cheeks", not "fired shots" or "dismissed the
+# report"); "relieved" only "of" something ("relieved Cheeks of his duties")
+_DISMISSALS = frozenset({"fire", "sack", "oust", "dismiss", "relieve"})
+# "remains head coach", "stays on as chief executive", "remains in office": still in a post, not "remains in hospital"
+_STAYING = frozenset({"remain", "stay"})
+_POSTS = frozenset({"coach", "manager", "president", "chairman", "chairwoman", "chair", "chief", "executive", "ceo",
+                    "director", "minister", "secretary", "leader", "head", "captain", "governor", "mayor",
+                    "commissioner", "editor", "boss", "premier", "chancellor", "speaker", "officer", "office", "post",
+                    "charge", "power", "job", "position", "role", "helm"})
 # nouns that are an outcome when a clause says it was reached ("reached an agreement", "no deal was struck")
 _ACCORD_NOUNS = frozenset({"agreement", "deal", "accord", "consensus", "compromise", "resolution", "settlement",
                            "breakthrough", "pact"})
@@ -130,6 +141,22 @@ def _polarity(token: Any, span: Any) -> int | None:
     return sign
 
 
+def _in_post(token: Any, lemma: str) -> bool:
+    """A dismissal or a stay that is about a post: "relieved X of his duties", "remains head coach"."""
+    if lemma == "relieve":
+        return any(c.dep_ == "prep" and c.lower_ == "of" for c in token.children) or \
+            any(c.dep_ == "prep" and c.lower_ == "of" for d in token.children if d.dep_ == "dobj" for c in d.children)
+    if lemma not in _STAYING:
+        return True
+    for c in token.children:
+        if c.dep_ in ("attr", "oprd", "acomp") and c.lemma_.lower() in _POSTS:
+            return True
+        if c.dep_ == "prep" and c.lower_ in ("as", "in", "at"):
+            if any(p.dep_ == "pobj" and p.lemma_.lower() in _POSTS for p in c.children):
+                return True
+    return False
+
+
 def outcome_of(span: Any) -> str | None:
     """The clause's outcome as "kind polarity subject | matter" ("accord - @group | deploy idea troop"), or None.
 
@@ -167,9 +194,14 @@ def outcome_of(span: Any) -> str | None:
         polarity = _polarity(head, span)
         if polarity is None:
             continue
-        # a verdict is about the one it is passed on: "the jury convicted Jones" is about Jones
-        patient = next((c for c in head.children if c.dep_ == "dobj"), None) if kind == "verdict" else None
+        if kind == "resignation" and not _in_post(head, lemma):
+            continue
+        # a verdict or a dismissal is about the one it is passed on: "the jury convicted Jones" is about Jones
+        patient = next((c for c in head.children if c.dep_ == "dobj"), None) \
+            if kind == "verdict" or lemma in _DISMISSALS else None
         subject = patient if patient is not None else _subject(head)
+        if lemma in _DISMISSALS | _STAYING and (subject is None or subject.pos_ != "PROPN"):
+            continue  # "fired shots", "the fire remained": a named person's post, or nothing
         # "no agreement was reached": the parties of the story, not the agreement
         key = "@group" if subject is not None and subject.i == token.i and kind == "accord" else _subject_key(subject)
         if key is None:
@@ -180,3 +212,101 @@ def outcome_of(span: Any) -> str | None:
         return None  # nothing, or both sides of one kind in one clause
     kind, sign, key, matter = found[0]
     return f"{kind} {'+' if sign > 0 else '-'} {key} | {' '.join(matter)}"
+
+
+# Exclusive acts: done to one thing by one party only, so two named parties for one act on one thing cannot both be
+# right ("Oracle acquired Sun" / "IBM acquired Sun"). Each act lemma -> the kinds of thing it is exclusive for: a name
+# of that entity type, or a noun of a contest that has one winner. Acts that several parties do together or each on
+# their own (arrest, attack, sign a treaty, win an award) are not listed.
+EXCLUSIVE_ACTS: dict[str, frozenset[str]] = {
+    "win": frozenset({"EVENT", "election", "race", "primary", "runoff", "title", "championship", "cup", "final",
+                      "tournament", "caucus", "presidency", "nomination", "pennant", "trophy"}),
+    "acquire": frozenset({"ORG", "PRODUCT"}),  # a startup is often tagged as its product ("bought CloudSimple")
+    "buy": frozenset({"ORG", "PRODUCT"}),
+    "purchase": frozenset({"ORG", "PRODUCT"}),
+    "sign": frozenset({"PERSON"}),  # a team signs a player; leaders signing a treaty sign it together
+}
+_SAME_ACT = {"buy": "acquire", "purchase": "acquire"}  # "Oracle bought Sun" / "IBM acquired Sun": one act
+# how a named party is typed when the tagger gives no entity label (a one-word team name "Lakers")
+_AGENT_TYPES = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+
+
+def _name(token: Any, party: bool = True) -> tuple[str, str] | None:
+    """A name: (entity type, its name words), or None for a noun or a pronoun; a party must be a person, a group or a
+    place ("NAME" when the tagger gives no type)."""
+    if token.pos_ != "PROPN":
+        return None
+    words = sorted({w.lower_ for w in (token, *token.children) if w.pos_ == "PROPN" and w.dep_ in ("compound", "flat")}
+                   | {token.lower_})
+    label = token.ent_type_ or "NAME"
+    if party and label not in _AGENT_TYPES and label != "NAME":
+        return None
+    return label, " ".join(words)
+
+
+def _firm(token: Any, span: Any) -> bool:
+    """Said to have happened or to be settled: "acquired", "will acquire", "agreed to buy"; not a hope, a bid, a
+    possibility or a denial ("in talks to buy", "may win", "did not buy")."""
+    if _negated(token):
+        return False
+    modals = {c.lower_ for c in token.children if c.dep_ == "aux" and c.lower_ in _MODALS}
+    if modals - {"will", "'ll"}:
+        return False
+    if any(c.dep_ == "mark" and c.lower_ in _HEDGES for c in token.children):
+        return False
+    if token.dep_ == "xcomp" and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children):
+        head = token.head
+        return head.lemma_.lower() == "agree" and not _negated(head) and not _modal(head) and head.head.i == head.i
+    return token.head.i == token.i or (token.dep_ in ("ccomp", "conj") and not _negated(token.head))
+
+
+def act_of(span: Any) -> str | None:
+    """An exclusive act with its named doer and what it was done to, "acquire|ORG|oracle|=sun", or None.
+
+    The doer is the subject of an active verb or the "by" phrase of a passive one; the thing is the object (active)
+    or the subject (passive), a name of the act's entity type or a contest noun with its modifiers
+    ("win|PERSON|obama|election presidential"). None when hedged, negated, asked, or either side is not named.
+    """
+    if span.text.strip().endswith("?"):
+        return None
+    for token in span:
+        lemma = token.lemma_.lower()
+        kinds = EXCLUSIVE_ACTS.get(lemma)
+        if kinds is None or token.pos_ != "VERB" or not _firm(token, span):
+            continue
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in token.children)
+        if passive:
+            thing = next((c for c in token.children if c.dep_ == "nsubjpass"), None)
+            by = next((c for c in token.children if c.dep_ == "agent"), None)
+            doer = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
+        else:
+            thing = next((c for c in token.children if c.dep_ == "dobj"), None)
+            doer = next((c for c in token.children if c.dep_ == "nsubj"), None)
+            if doer is None and token.dep_ == "xcomp":
+                doer = next((c for c in token.head.children if c.dep_ == "nsubj"), None)
+        if thing is None or doer is None or any(c.dep_ == "conj" for c in doer.children):
+            continue  # no doer or thing, or several doers ("A and B bought C"): nothing exclusive to compare
+        party = _name(doer)
+        if party is None:
+            continue
+        named = _name(thing, party=False)
+        if named is not None and any(c.dep_ == "det" and c.lower_ in ("a", "an", "another") for c in thing.children):
+            continue  # "bought an iPhone": one of many, not the one thing
+        if named is not None and (named[0] in kinds or named[0] == "NAME" and lemma != "win"):
+            what = "=" + named[1]
+        elif thing.pos_ == "NOUN" and thing.lemma_.lower() in kinds and \
+                any(c.dep_ == "det" and c.lower_ == "the" for c in thing.children):
+            # "the presidential election", not "an award": one contest, named by its modifiers
+            mods = sorted(c.lower_ for c in thing.children if c.dep_ in ("amod", "compound", "nummod"))
+            what = " ".join([thing.lemma_.lower(), *mods])
+        elif thing.pos_ == "PROPN" and named is not None and named[0] == "NAME" and "EVENT" in kinds:
+            what = "=" + named[1]  # "won the French Open": the tagger often leaves a contest untyped
+        else:
+            continue
+        # where or in what it was done ("won the championship in the 100 backstroke", "at Wimbledon"): another event
+        # is another thing; a date or a price is not
+        where = sorted({p.lemma_.lower() for c in (*token.children, *thing.children) if c.dep_ == "prep"
+                        and c.lower_ in ("in", "at", "of") for p in c.children
+                        if p.dep_ == "pobj" and p.ent_type_ not in ("DATE", "TIME", "MONEY", "CARDINAL")})
+        return f"{_SAME_ACT.get(lemma, lemma)}|{party[0]}|{party[1]}|{' '.join([what, *where])}"
+    return None

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from .articles import Articles
 from .builds import Builds
-from .connection import Database, is_postgres, sqlite_path
+from .connection import Database, database_error, is_postgres, sqlite_path
 from .follow import Following
 from .health import Health
 from .history import StoryHistory
@@ -23,7 +23,7 @@ from .skipped import SkippedInputs
 from .stories import Stories, StoryRow
 from .watch import SourceState, WatchState
 
-__all__ = ["MIGRATIONS", "SourceState", "Store", "StoryRow", "is_postgres", "sqlite_path"]
+__all__ = ["MIGRATIONS", "SourceState", "Store", "StoryRow", "database_error", "is_postgres", "sqlite_path"]
 
 
 class Store(Schema, Articles, Stories, Keys, SkippedInputs, Jobs, Health, WatchState, StoryHistory, Following,

@@ -38,6 +38,11 @@ def sqlite_path(url: str) -> str:
     return url
 
 
+def database_error(exc: BaseException) -> bool:
+    """An error of the database driver (sqlite3 or psycopg), after which a connection may be unusable."""
+    return isinstance(exc, sqlite3.Error) or type(exc).__module__.split(".")[0] == "psycopg"
+
+
 def is_postgres(url: str) -> bool:
     return url.startswith(("postgresql://", "postgres://", "postgresql+psycopg://"))
 
@@ -78,6 +83,8 @@ class Database:
         self._depth = 0
         # counts undone transactions: what was read inside one may be gone, so caches of reads start over
         self.rollbacks = 0
+        # once migrated: each write transaction counts the store's generation up (Schema.generation)
+        self.counts_generations = False
 
     @property
     def postgres(self) -> bool:
@@ -163,10 +170,12 @@ class Database:
             if self.postgres:
                 with self.raw.transaction():
                     self.raw.execute("SELECT pg_advisory_xact_lock(%s)", (_WRITE_LOCK,))
+                    self._count_generation()
                     yield
             else:
                 _retry_locked(lambda: self.raw.execute("BEGIN IMMEDIATE"))
                 try:
+                    self._count_generation()
                     yield
                 except BaseException:
                     self.raw.execute("ROLLBACK")
@@ -177,6 +186,10 @@ class Database:
             raise
         finally:
             self._depth = 0
+
+    def _count_generation(self) -> None:
+        if self.counts_generations:  # inside the write lock: two transactions never take the same number
+            self.raw.execute(self._sql("UPDATE counters SET value = value + 1 WHERE name = 'generation'"))
 
     def close(self) -> None:
         self.raw.close()

@@ -153,6 +153,16 @@ def _m013_story_stamps(db: Database) -> None:
     db.execute("ALTER TABLE stories ADD COLUMN stamp TEXT NOT NULL DEFAULT ''")
 
 
+def _m014_listing(db: Database) -> None:
+    # the story list (largest first, or of an outlet) read off an index up to its limit, not by sorting every story; and a
+    # generation counted up by every write transaction, so a reader knows in one read whether anything changed
+    db.execute("CREATE INDEX stories_listing ON stories(size DESC, seq)")
+    db.execute("CREATE INDEX articles_outlet ON articles(outlet)")  # the outlet filter and the list of outlets
+    # the people to filter by, counted off this index alone (5x faster than off the table; still one pass)
+    db.execute("CREATE INDEX article_names_people ON article_names(label, folded, name)")
+    db.execute("INSERT INTO counters (name, value) VALUES ('generation', 0)")
+
+
 # Named migrations, applied in order and recorded; never edit one that has shipped, add another.
 MIGRATIONS: tuple[tuple[str, Callable[[Database], None]], ...] = (
     ("001_initial", _m001_initial),
@@ -168,6 +178,7 @@ MIGRATIONS: tuple[tuple[str, Callable[[Database], None]], ...] = (
     ("011_story_history", _m011_story_history),
     ("012_story_builds", _m012_story_builds),
     ("013_story_stamps", _m013_story_stamps),
+    ("014_listing", _m014_listing),
 )
 
 
@@ -175,6 +186,7 @@ class Schema(Base):
     def migrate(self) -> list[str]:
         """Apply the missing migrations; safe when several processes open a new store at once."""
         if not self._missing():
+            self.db.counts_generations = True
             return []  # the usual case, read without taking the write lock
         applied = []
         with self.db.transaction():  # one writer at a time; re-read inside, another may have just migrated
@@ -185,6 +197,7 @@ class Schema(Base):
                     function(self.db)
                     self.db.execute("INSERT INTO migrations (name, applied_at) VALUES (?, ?)", (name, now()))
                     applied.append(name)
+        self.db.counts_generations = True  # the counter exists from here on
         return applied
 
     def _missing(self) -> bool:
@@ -193,6 +206,11 @@ class Schema(Base):
         except Exception:  # noqa: BLE001 - no migrations table yet (sqlite3 or psycopg error)
             return True
         return any(name not in done for name, _ in MIGRATIONS)
+
+    def generation(self) -> int:
+        """A number every committed write transaction changes: equal twice, nothing was written in between."""
+        row = self.db.execute("SELECT value FROM counters WHERE name = 'generation'").fetchone()
+        return int(row[0]) if row else 0
 
     def migrations(self) -> list[str]:
         return [row[0] for row in self.db.execute("SELECT name FROM migrations ORDER BY name")]

@@ -30,6 +30,21 @@ class StoryRow:
     memo: dict = field(default_factory=dict, compare=False, repr=False)
 
 
+@dataclass(frozen=True)
+class StoryListing:
+    """A story as the story list shows it."""
+
+    id: str
+    title: str
+    size: int
+    first_date: str | None
+    last_date: str | None
+    updated_at: str
+
+
+_LISTING = "s.id, s.title, s.size, s.first_date, s.last_date, s.updated_at"
+
+
 class Stories(Base):
     _story_rows: dict[str, StoryRow]  # the last candidate list's rows and those saved since, by id
 
@@ -81,9 +96,23 @@ class Stories(Base):
     def search_stories(self, text: str | None = None, date_from: str | None = None, date_to: str | None = None,
                        outlet: str | None = None, person: str | None = None, limit: int = 200) -> list[StoryRow]:
         """Stories with an article matching every filter given (words, dates, outlet, a named person)."""
-        where, params = ["a.story_id = s.id"], []
+        return [_story(r) for r in self._search("*", text, date_from, date_to, outlet, person, limit)]
+
+    def list_stories(self, text: str | None = None, date_from: str | None = None, date_to: str | None = None,
+                     outlet: str | None = None, person: str | None = None, limit: int = 200) -> list[StoryListing]:
+        """search_stories as a list shows it: the same stories in the same order, without the centroid and the
+        story keys (decoding a story's keys cost more than the rest of the list page)."""
+        return [StoryListing(id=r["id"], title=r["title"], size=r["size"], first_date=r["first_date"],
+                             last_date=r["last_date"], updated_at=r["updated_at"])
+                for r in self._search(_LISTING, text, date_from, date_to, outlet, person, limit)]
+
+    def _search(self, columns: str, text: str | None, date_from: str | None, date_to: str | None,
+                outlet: str | None, person: str | None, limit: int) -> list[Row]:
+        where: list[str] = []
+        params: list[object] = []
         tokens = re.findall(r"\w+", text or "")[:8]
         if tokens and self.db.postgres:
+            # the expression of the GIN index articles_search (migration 008), so the index answers it
             where.append("to_tsvector('simple', COALESCE(a.title, '') || ' ' || a.text) @@ to_tsquery('simple', ?)")
             params.append(" & ".join(f"{t.lower()}:*" for t in tokens))
         elif tokens:
@@ -104,9 +133,15 @@ class Stories(Base):
 
             where.append("EXISTS (SELECT 1 FROM article_names n WHERE n.article_id = a.id AND n.folded LIKE ?)")
             params.append("%" + fold(person) + "%")
-        sql = (f"SELECT * FROM stories s WHERE EXISTS (SELECT 1 FROM articles a WHERE {' AND '.join(where)})"
-               f" ORDER BY s.size DESC, s.seq LIMIT ?")
-        return [_story(r) for r in self.db.execute(sql, [*params, limit])]
+        if where:
+            # the matching articles first, then their stories: a filter reads what it matches, not every story
+            sql = (f"SELECT {columns} FROM stories s WHERE s.id IN (SELECT a.story_id FROM articles a"
+                   f" WHERE a.story_id IS NOT NULL AND {' AND '.join(where)}) ORDER BY s.size DESC, s.seq LIMIT ?")
+        else:
+            # the largest stories first off the index stories_listing, stopping at the limit
+            sql = (f"SELECT {columns} FROM stories s WHERE EXISTS (SELECT 1 FROM articles a WHERE a.story_id = s.id)"
+                   " ORDER BY s.size DESC, s.seq LIMIT ?")
+        return list(self.db.execute(sql, [*params, limit]))
 
     def story_candidates(self, day: str | None, window_days: int) -> list[StoryRow]:
         """Stories whose dates come within the window of a day (undated ones always): an index, not all pairs."""

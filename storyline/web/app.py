@@ -24,7 +24,6 @@ from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from .. import api
 from ..errors import (
     BadRecord,
     CrossSite,
@@ -45,6 +44,7 @@ from ..report.json import article_dict, story_dict
 from ..settings import Options, load_options
 from ..store import Store
 from . import cache, follow
+from .connections import Connections
 from .guard import Guard, error_body, host_names, is_loopback
 
 log = logging.getLogger(__name__)
@@ -159,31 +159,50 @@ def create_app(db: str, options: Options | None = None, host: str = "127.0.0.1",
 
     def search(q: str | None, date_from: str | None, date_to: str | None, outlet: str | None,
                person: str | None) -> list[Any]:
-        return built.read(lambda store: store.search_stories(q or None, date_from or None, date_to or None,
+        return built.read(lambda store: store.list_stories(q or None, date_from or None, date_to or None,
                                                              outlet or None, person or None))
 
+    # one store connection per server thread, shared by every read of a request; closed at shutdown
+    connections = Connections(db)
+    app.router.on_shutdown.append(connections.close)
+
     def build_story(story_id: str) -> Analysis:
-        analysis = api.show(story_id, db=db, options=options)
+        # on this thread's connection, as api.show builds it (reads the stored build, or builds and stores it)
+        analysis = connections.read(lambda store: Pipeline(options, store).analysis([story_id], skipped=()))
         if not analysis.stories:  # its build failed: the pipeline logged why and reported it as skipped
             reason = analysis.skipped[-1].reason if analysis.skipped else f"building story {story_id} failed"
             raise StoryFailed(reason)
         return analysis
 
-    built = cache.Stories(db, options, build_story)
+    built = cache.Stories(db, options, build_story, connections=connections)
 
     def cached(request: Request, entry: cache.Built, name: str, media_type: str, render: Callable[[], bytes],
                keep: bool = True) -> Response:
         """A page rendered once per build (keep=False: per request), with the build's ETag: 304 when unchanged."""
-        packed = keep and accepts_gzip(request.headers.get("accept-encoding", ""))  # 130-400 KB pages: ~8x smaller
-        tag = cache.etag(entry.marker, name, "gzip" if packed else "")
+        return answer(request, entry.marker, name, media_type, entry.page if keep else None, render)
+
+    lists = cache.Lists()
+
+    def listed(request: Request, name: str, media_type: str, render: Callable[[], bytes]) -> Response:
+        """A story list rendered once per store generation (any write makes a new one), with its ETag."""
+        generation = built.read(lambda store: store.generation())  # before the data render reads
+        return answer(request, ("lists", str(generation)), name, media_type,
+                      lambda key, make: lists.get(generation, (key,), make), render)
+
+    def answer(request: Request, marker: tuple[str, ...], name: str, media_type: str,
+               kept: Callable[[str, Callable[[], bytes]], bytes] | None, render: Callable[[], bytes]) -> Response:
+        """304 when the client holds this version; else the body, kept (and gzipped once) when `kept` keeps it."""
+        packed = kept is not None and accepts_gzip(request.headers.get("accept-encoding", ""))  # pages ~8x smaller
+        tag = cache.etag(marker, name, "gzip" if packed else "")
         headers = {"ETag": tag, "Cache-Control": "no-cache", "Vary": "Accept-Encoding"}  # no-cache: revalidated
         if tag in (t.strip() for t in request.headers.get("if-none-match", "").split(",")):
             return Response(status_code=304, headers=headers)
-        if not keep:
+        if kept is None:
             return Response(render(), media_type=media_type, headers=headers)
-        body = entry.page(name, render)
-        if packed:  # compressed once per build, like the page itself
-            body = entry.page(f"{name}.gz", lambda: gzip.compress(body, compresslevel=6, mtime=0))
+        body = kept(name, render)
+        if packed:  # compressed once, like the page itself
+            plain = body
+            body = kept(f"{name}.gz", lambda: gzip.compress(plain, compresslevel=6, mtime=0))
             headers["Content-Encoding"] = "gzip"
         return Response(body, media_type=media_type, headers=headers)
 
@@ -194,14 +213,10 @@ def create_app(db: str, options: Options | None = None, host: str = "127.0.0.1",
         return built.read(lambda store: store.story_of(article_id))
 
     def load_article(article_id: str) -> tuple[Article, str | None]:
-        store = Store.open(db)
-        try:
-            found = store.articles([article_id])
-            if not found:
-                raise ApiError(404, "SL203", f"no article {article_id!r}")
-            return found[0], store.story_of(article_id)
-        finally:
-            store.close()
+        found, story_id = connections.read(lambda store: (store.articles([article_id]), store.story_of(article_id)))
+        if not found:
+            raise ApiError(404, "SL203", f"no article {article_id!r}")
+        return found[0], story_id
 
     def filters() -> dict[str, Any]:
         return built.read(lambda store: {"outlets": store.outlets(), "people": store.people()})
@@ -210,7 +225,8 @@ def create_app(db: str, options: Options | None = None, host: str = "127.0.0.1",
     # included before the pages so /stories/{id}/claims.csv is not read as a story id with a slash
     watcher = follow.WatchThread(watch, db, options, lock) if watch else None
     # exports read the same kept builds as the pages
-    app.include_router(follow.router(db, options, templates, watcher, lambda story_id: built.get(story_id).analysis))
+    app.include_router(follow.router(db, options, templates, watcher, lambda story_id: built.get(story_id).analysis,
+                                     connections.read))
     if watcher is not None:
         app.router.on_startup.append(watcher.start)
         app.router.on_shutdown.append(watcher.stop.set)
@@ -219,10 +235,10 @@ def create_app(db: str, options: Options | None = None, host: str = "127.0.0.1",
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def list_page(request: Request, q: str = "", date_from: str = "", date_to: str = "", outlet: str = "",
-                  person: str = "") -> HTMLResponse:
-        rows = search(q, date_from, date_to, outlet, person)
-        return page("list.html.j2", stories=rows, q=q, date_from=date_from, date_to=date_to, outlet=outlet,
-                    person=person, **filters())
+                  person: str = "") -> Response:
+        return listed(request, "list?" + json.dumps([q, date_from, date_to, outlet, person]), "text/html; charset=utf-8",
+                      lambda: html("list.html.j2", stories=search(q, date_from, date_to, outlet, person), q=q,
+                                   date_from=date_from, date_to=date_to, outlet=outlet, person=person, **filters()))
 
     # ids may hold "/" (they come from the input's "id" field): the path converter keeps them whole
     @app.get("/stories/{story_id:path}", response_class=HTMLResponse, include_in_schema=False)
@@ -280,12 +296,15 @@ def create_app(db: str, options: Options | None = None, host: str = "127.0.0.1",
 
     # --- JSON API ---------------------------------------------------------------------------
 
-    @app.get("/api/stories", summary="Stories matching the filters")
-    def api_stories(q: str = "", date_from: str = "", date_to: str = "", outlet: str = "",
-                    person: str = "") -> dict[str, Any]:
-        rows = search(q, date_from, date_to, outlet, person)
-        return {"stories": [{"id": r.id, "title": r.title, "articles": r.size, "first_date": r.first_date,
-                             "last_date": r.last_date} for r in rows]}
+    @app.get("/api/stories", summary="Stories matching the filters", response_class=JSONResponse)
+    def api_stories(request: Request, q: str = "", date_from: str = "", date_to: str = "", outlet: str = "",
+                    person: str = "") -> Response:
+        def render() -> bytes:
+            rows = search(q, date_from, date_to, outlet, person)
+            return json.dumps({"stories": [{"id": r.id, "title": r.title, "articles": r.size,
+                                            "first_date": r.first_date, "last_date": r.last_date} for r in rows]},
+                              ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
+        return listed(request, "api?" + json.dumps([q, date_from, date_to, outlet, person]), "application/json", render)
 
     @app.get("/api/stories/{story_id:path}", summary="One story, built as the JSON contract describes it",
              response_class=JSONResponse)
@@ -342,11 +361,7 @@ def create_app(db: str, options: Options | None = None, host: str = "127.0.0.1",
         job = jobs.get(job_id)
         if job is not None:
             return dict(job.__dict__)
-        store = Store.open(db)
-        try:
-            stored = store.job(job_id)
-        finally:
-            store.close()
+        stored = connections.read(lambda store: store.job(job_id))
         if stored is None:
             raise ApiError(404, "SL204", f"no job {job_id!r}")
         return stored

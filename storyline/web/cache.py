@@ -19,17 +19,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ..errors import StorylineError
 from ..model import Analysis
 from ..pipeline import build_stamp, code_fingerprint
 from ..report.views import StoryView, story_view
 from ..settings import Options
-from ..store import Store
+from ..store import Store, database_error
+from .connections import Connections
 
 # What a process keeps, counted in articles (a kept story holds its articles, its page and JSON, ~15 KB an
 # article for ECB+): bounded whatever the size of the stories; the most recently read story is always kept.
 KEPT_ARTICLES = 5000
 KEPT_PAGES = 100  # rendered pages per story (its page, JSON, gzipped copies, its articles' pages)
+KEPT_LISTS = 64  # story lists (a page or JSON per set of filters), for the store's current generation only
 BUILD_LOCKS = 16
 T = TypeVar("T")
 
@@ -72,24 +73,15 @@ class Built:
 class Stories:
     """The per-process cache of built stories, least recently used first out."""
 
-    def __init__(self, db: str, options: Options, build: Callable[[str], Analysis], kept: int = KEPT_ARTICLES) -> None:
+    def __init__(self, db: str, options: Options, build: Callable[[str], Analysis], kept: int = KEPT_ARTICLES,
+                 connections: Connections | None = None) -> None:
         self.db, self.options, self.build, self.kept = db, options, build, kept
         self._lock = threading.Lock()
         self._entries: OrderedDict[str, Built] = OrderedDict()
         # readers of a story whose build is missing wait for one of them to make it, instead of all building it
         self._building = [threading.Lock() for _ in range(BUILD_LOCKS)]
-        self._local = threading.local()  # one connection per server thread for the check: opening one costs more
-
-    def _store(self) -> Store:
-        store = getattr(self._local, "store", None)
-        if store is None:
-            store = self._local.store = Store.open(self.db)
-        return store
-
-    def _drop_store(self) -> None:
-        store, self._local.store = getattr(self._local, "store", None), None
-        if store is not None:
-            store.close()
+        # one connection per server thread for the check: opening one costs more
+        self.connections = connections or Connections(db)
 
     def marker(self, store: Store, story_id: str) -> tuple[str, ...] | None:
         """What a current build of the story is: None when the stored build is missing or stale."""
@@ -99,7 +91,7 @@ class Stories:
         return tuple(str(part) for part in stored)
 
     def get(self, story_id: str) -> Built:
-        store = self._store()
+        store = self.connections.get()
         try:
             entry = self._current(store, story_id)
             if entry is not None:
@@ -122,19 +114,14 @@ class Stories:
                                                          for e in self._entries.values()) > self.kept:
                         self._entries.popitem(last=False)
                 return entry
-        except StorylineError:
-            raise
-        except Exception:
-            self._drop_store()  # a broken connection (a restarted database) is opened afresh by the next request
+        except Exception as exc:
+            if database_error(exc):  # a broken connection (a restarted database) is opened afresh next request
+                self.connections.drop()
             raise
 
     def read(self, function: Callable[[Store], T]) -> T:
         """A read on this thread's kept connection (the per-request lookups around the kept builds)."""
-        try:
-            return function(self._store())
-        except Exception:
-            self._drop_store()
-            raise
+        return self.connections.read(function)
 
     def _current(self, store: Store, story_id: str) -> Built | None:
         marker = self.marker(store, story_id)
@@ -144,6 +131,35 @@ class Stories:
                 self._entries.move_to_end(story_id)
                 return entry
         return None
+
+
+class Lists:
+    """Story lists (the list page, its searches, /api/stories) rendered once per store generation: any write
+    transaction counts the generation up, so one indexed read tells whether a kept list is still what the store
+    says. Only the current generation's lists are kept, at most KEPT_LISTS of them."""
+
+    def __init__(self, kept: int = KEPT_LISTS) -> None:
+        self.kept = kept
+        self._lock = threading.Lock()
+        self._generation: int | None = None
+        self._bodies: OrderedDict[tuple[str, ...], bytes] = OrderedDict()
+
+    def get(self, generation: int, key: tuple[str, ...], render: Callable[[], bytes]) -> bytes:
+        """The body for `key` at `generation` (read before the data `render` reads: a list rendered from newer
+        data than its generation is only ever served until that newer generation is seen)."""
+        with self._lock:
+            if self._generation == generation and key in self._bodies:
+                self._bodies.move_to_end(key)
+                return self._bodies[key]
+        body = render()
+        with self._lock:
+            if self._generation is None or generation > self._generation:
+                self._generation, self._bodies = generation, OrderedDict()
+            if generation == self._generation:
+                self._bodies[key] = body
+                while len(self._bodies) > self.kept:
+                    self._bodies.popitem(last=False)
+        return body
 
 
 def etag(marker: tuple[str, ...], *more: Any) -> str:

@@ -81,7 +81,10 @@ class WatchThread:
 
 
 def router(db: str, options: Options, templates: Environment, watch: WatchThread | None = None,
-           build: Callable[[str], Analysis] | None = None) -> APIRouter:
+           build: Callable[[str], Analysis] | None = None,
+           read: Callable[[Callable[[Store], Any]], Any] | None = None) -> APIRouter:
+    """`read` runs a function on a store (the server's connection of the thread); by default a store opened
+    for the call."""
     routes = APIRouter()
     build = build or (lambda story_id: api.show(story_id, db=db, options=options))
 
@@ -94,6 +97,8 @@ def router(db: str, options: Options, templates: Environment, watch: WatchThread
         return ApiError(404, code, message)
 
     def with_store(function: Callable[[Store], Any]) -> Any:
+        if read is not None:
+            return read(function)
         store = Store.open(db)
         try:
             return function(store)
