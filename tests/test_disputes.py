@@ -277,3 +277,23 @@ def test_one_man_and_two_men_count_the_same_thing():
     assert counted("One man is dead after the shooting.") == {"man": {1.0}}
     assert counted("Two men are dead after the shooting.") == {"man": {2.0}}
     assert counted("Five people were hurt.") == counted("5 person were hurt.") == {"person": {5.0}}
+
+
+def test_a_denial_worded_apart_must_repeat_the_claim_and_negate_its_main_verb():
+    from storyline.disputes import _contained, _contains_denied
+
+    def claim(text: str, predicate: str, negated_word: str | None = None) -> ClaimMention:
+        return ClaimMention(text=text, start=0, end=len(text), predicate=predicate, negated_word=negated_word)
+
+    arrested = claim("Police arrested a man they believe to be the hit and run driver who killed a 66-year-old woman "
+                     "outside the Sam's Club in Bloomington.", "arrest")
+    not_arrested = claim("Police have not arrested anyone over the hit and run that killed a 66-year-old woman outside "
+                         "the Sam's Club in Bloomington.", "arrest", "arrest")
+    assert _contained(not_arrested.text, arrested.text) >= 0.9
+    assert _contains_denied(not_arrested, arrested, 0.65)
+    assert not _contains_denied(not_arrested, arrested, 0.5)  # too unlike as a whole
+    # the negated word stands in the other only inside a clause about someone else: no denial of it
+    gave = claim("Williams, who was booked into county jail and later released on bail, did give a blood sample for a "
+                 "blood - alcohol test.", "give")
+    unreleased = claim("Results of Williams' blood - alcohol test have not been released.", "release", "release")
+    assert not _contains_denied(unreleased, gave, 0.67)
