@@ -34,7 +34,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from eval.common import ROOT, SHARED  # noqa: E402
-from storyline import align  # noqa: E402
+from storyline import align, happenings  # noqa: E402
 from storyline.model import Article  # noqa: E402
 
 CORPUS = SHARED / "corpus" / "ecbplus-dev"
@@ -44,12 +44,15 @@ SISTER_TOLERANCE = 2  # annotated line pairs across sister events allowed on the
 THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.1, 0.91, 0.05))  # the baseline's cosine grid
 LINKS = tuple((mean, floor, gate) for mean, floor in ((0.6, 0.45), (0.6, 0.3), (0.4, 0.15)) for gate in (0.55, 0.7))
 # (mean, floor, cosine gate) tried for the clustering
+HAPPENING_LINKS = tuple((mean, floor) for mean in (0.15, 0.2, 0.25, 0.3, 0.4, 0.5) for floor in (0.0, 0.01, 0.02, 0.05))
+# (mean, floor) tried for joining claims into happenings
 
 
 def _code_hash() -> str:
     digest = hashlib.sha1()
     for path in sorted((ROOT / "storyline").rglob("*.py")):
-        if path.name not in ("align.py", "summarize.py", "stories.py", "store.py", "pipeline.py"):
+        if path.name not in ("align.py", "summarize.py", "stories.py", "store.py", "pipeline.py", "happenings.py") \
+                and path.parent.name not in ("report", "web"):  # rendering never shapes a parse
             digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
@@ -115,6 +118,19 @@ class Topic:
             if self.file[i] != self.file[j]:
                 self.features[(i, j)] = align.pair_features(self.members[i], self.members[j])
 
+    def happening_features(self, vectors: dict[str, np.ndarray]) -> None:
+        pf = happenings.PairFeatures(self.members, vectors)
+        self.hf = np.concatenate([pf.block(s, min(pf.n, s + happenings.BLOCK)) for s in range(0, pf.n, happenings.BLOCK)])
+        self.same_article = pf.article[:, None] == pf.article[None, :]
+        self.fact_groups: dict[int, list[list[int]]] = {}  # fold -> fact-level groups made by that fold's model
+
+    def happening_labelled(self) -> tuple[np.ndarray, np.ndarray]:
+        pairs = [(i, j) for i, j in self.features
+                 if (self.file[i], self.line[i]) in self.chains and (self.file[j], self.line[j]) in self.chains]
+        y = [int(bool(self.chains[(self.file[i], self.line[i])] & self.chains[(self.file[j], self.line[j])]))  # type: ignore[index]
+             for i, j in pairs]
+        return self.hf[tuple(np.array(pairs).T)], np.array(y)
+
     def labelled(self) -> tuple[list[list[float]], list[int]]:
         """Claim pairs whose two lines are annotated: features and whether the lines share a chain."""
         x, y = [], []
@@ -155,7 +171,10 @@ def load_topics() -> list[Topic]:
     by_topic: dict[str, list[Article]] = {}
     for article in articles:
         by_topic.setdefault(Path(article.path).name.split("_")[0], []).append(article)
-    return [Topic(name, by_topic[name], vectors, events, story_of, repeated) for name in sorted(by_topic)]
+    topics = [Topic(name, by_topic[name], vectors, events, story_of, repeated) for name in sorted(by_topic)]
+    for topic in topics:
+        topic.happening_features(vectors)
+    return topics
 
 
 def prf(predicted: set[object], gold: set[object]) -> tuple[float, float, float]:
@@ -221,6 +240,69 @@ def _probabilities(topic: Topic, model: align.PairModel) -> dict[tuple[int, int]
     return _PROBABILITIES[key]
 
 
+def fit_happenings(topics: Sequence[Topic], fold: int) -> happenings.HappeningModel:
+    """Sign-constrained logistic regression on the topics' labelled claim pairs (HAPPENING directions), then the
+    (mean, floor) link with the best clustered F1 on those topics among settings that join no (or almost no)
+    annotated lines of two sister events. Fact groups are those the fold's claim model made."""
+    from scipy.optimize import minimize
+
+    parts = [t.happening_labelled() for t in topics]
+    x = np.concatenate([p[0] for p in parts]).astype(np.float64)
+    y = np.concatenate([p[1] for p in parts]).astype(np.float64)
+    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
+    z = (x - mean) / scale
+    n, d = z.shape
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        logit = z @ w[:d] + w[d]
+        p = 1.0 / (1.0 + np.exp(-np.clip(logit, -30, 30)))
+        value = float(np.sum(np.logaddexp(0.0, logit) - y * logit) / n + 0.5 / n * np.sum(w[:d] ** 2))
+        return value, np.concatenate([z.T @ (p - y) / n + w[:d] / n, [np.sum(p - y) / n]])
+
+    signs = [happenings.DIRECTION[f] for f in happenings.FEATURES]
+    bounds = [(0.0, None) if s > 0 else (None, 0.0) if s < 0 else (None, None) for s in signs] + [(None, None)]
+    w = minimize(loss, np.zeros(d + 1), jac=True, method="L-BFGS-B", bounds=bounds).x
+    model = happenings.HappeningModel(mean, scale, w[:d], float(w[d]), 0.5)
+    tried = []
+    for mean_link, floor in HAPPENING_LINKS:
+        (_, _, f1), _, sister_lines = _happening_scores(topics, model, fold, mean_link, floor)
+        tried.append((sister_lines <= SISTER_TOLERANCE * len(topics), f1, -mean_link, floor))
+    best = max(tried)
+    return happenings.HappeningModel(mean, scale, w[:d], float(w[d]), -best[2], best[3])
+
+
+_MATRICES: dict[tuple[int, bytes], np.ndarray] = {}
+
+
+def _happening_matrix(topic: Topic, model: happenings.HappeningModel) -> np.ndarray:
+    """Pair probabilities of a topic's claims (NaN inside one article), computed once per model."""
+    key = (id(topic), model.coef.tobytes() + model.mean.tobytes())
+    if key not in _MATRICES:
+        matrix = model.probability(topic.hf).astype(np.float32)
+        matrix[topic.same_article] = np.nan
+        _MATRICES.clear() if len(_MATRICES) > 16 else None
+        _MATRICES[key] = matrix
+    return _MATRICES[key]
+
+
+def _happening_scores(topics: Sequence[Topic], model: happenings.HappeningModel, fold: int, threshold: float,
+                      floor: float) -> tuple[tuple[float, float, float], int, int]:
+    predicted: set[object] = set()
+    gold: set[object] = set()
+    sisters = sister_lines = 0
+    for topic in topics:
+        groups = topic.fact_groups[fold]
+        joined = happenings.cluster(groups, _happening_matrix(topic, model), threshold, floor)
+        as_members = {k: [x for g in hs for x in groups[g]] for k, hs in enumerate(joined)}
+        pairs = topic.predicted_pairs(as_members)
+        predicted |= {(topic.name, p) for p in pairs}
+        gold |= {(topic.name, g) for g in topic.gold}
+        sisters += topic.sister_pairs(as_members)
+        story = {(f, ln): topic.story[k] for k, (f, ln) in enumerate(zip(topic.file, topic.line))}
+        sister_lines += sum(1 for a, b in pairs if story.get(a) != story.get(b))
+    return prf(predicted, gold), sisters, sister_lines
+
+
 def line_vectors(topics: Sequence[Topic]) -> dict[tuple[str, int], np.ndarray]:
     """MiniLM vectors of every annotated line as written (the baseline's input), cached."""
     cached = CACHE / "ecbplus-lines.pkl"
@@ -251,27 +333,38 @@ def baseline(train: Sequence[Topic], test: Topic, vectors: dict[tuple[str, int],
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--fit", action="store_true", help="refit storyline/data/align_model.json on all topics")
+    parser.add_argument("--fit", action="store_true",
+                        help="refit storyline/data/align_model.json and happening_model.json on all topics")
     args = parser.parse_args()
     topics = load_topics()
     vectors = line_vectors(topics)
     predicted: set[object] = set()
+    happened: set[object] = set()
     base: set[object] = set()
     gold: set[object] = set()
-    sisters = sister_lines = 0
+    sisters = sister_lines = h_sisters = h_sister_lines = 0
     per_topic = []
     print("claim alignment, ECB+ dev gold event chains, leave-one-topic-out (alignment on gold topics):")
     for topic in topics:
         x, y = topic.labelled()
         print(f"  topic {topic.name:>3}: {len(topic.members)} claims, {len(y)} labelled claim pairs, {sum(y)} positive; "
               f"{len(topic.gold)} gold line pairs")
-    for topic in topics:
+    for fold, topic in enumerate(topics):
         train = [t for t in topics if t is not topic]
         model = fit(train)
+        for t in topics:  # fact groups as this fold's claim model makes them (training topics tune happenings)
+            t.fact_groups[fold] = [sorted(g) for g in align.cluster(t.members, model, _probabilities(t, model),
+                                                                       t.conflicts)[0].values()]
         (p, r, f), s, sl = _scores([topic], model)
         known = _probabilities(topic, model)
         groups, _ = align.cluster(topic.members, model, known, topic.conflicts)
         pairs = {(topic.name, x) for x in topic.predicted_pairs(groups)}
+        h_model = fit_happenings(train, fold)
+        (hp, hr, hf), hs, hsl = _happening_scores([topic], h_model, fold, h_model.threshold, h_model.floor)
+        joined = happenings.cluster(topic.fact_groups[fold], _happening_matrix(topic, h_model), h_model.threshold,
+                                    h_model.floor)
+        happened |= {(topic.name, x) for x in topic.predicted_pairs(
+            {k: [m for g in js for m in topic.fact_groups[fold][g]] for k, js in enumerate(joined)})}
         topic_gold = {(topic.name, g) for g in topic.gold}
         topic_base = baseline(train, topic, vectors)
         bp, br, bf = prf(topic_base, topic_gold)
@@ -280,16 +373,25 @@ def main() -> None:
         gold |= topic_gold
         sisters += s
         sister_lines += sl
-        per_topic.append((f, bf))
-        print(f"  topic {topic.name:>3}: link {model.threshold:.2f}/{model.floor:.2f}/{model.gate:.2f}  pairs P {p:.3f} R {r:.3f} F1 {f:.3f}   "
-              f"baseline P {bp:.3f} R {br:.3f} F1 {bf:.3f}   sister-event claim pairs {s}")
+        h_sisters += hs
+        h_sister_lines += hsl
+        per_topic.append((f, bf, hf))
+        print(f"  topic {topic.name:>3}: claims   link {model.threshold:.2f}/{model.floor:.2f}/{model.gate:.2f}  "
+              f"pairs P {p:.3f} R {r:.3f} F1 {f:.3f}  sister-event claim pairs {s} ({sl} line pairs)\n"
+              f"             happenings link {h_model.threshold:.2f}/{h_model.floor:.2f}       "
+              f"pairs P {hp:.3f} R {hr:.3f} F1 {hf:.3f}  sister-event claim pairs {hs} ({hsl} line pairs)\n"
+              f"             baseline                    pairs P {bp:.3f} R {br:.3f} F1 {bf:.3f}")
     p, r, f = prf(predicted, gold)
+    hp, hr, hf = prf(happened, gold)
     bp, br, bf = prf(base, gold)
-    print(f"alignment held-out (pooled over {len(topics)} topics, {len(gold)} gold line pairs): "
-          f"P {p:.3f} R {r:.3f} F1 {f:.3f}; mean topic F1 {np.mean([x for x, _ in per_topic]):.3f}")
+    print(f"claim groups held-out (pooled over {len(topics)} topics, {len(gold)} gold line pairs): "
+          f"P {p:.3f} R {r:.3f} F1 {f:.3f}; mean topic F1 {np.mean([x[0] for x in per_topic]):.3f}; "
+          f"across sister events: {sisters} claim pairs ({sister_lines} annotated line pairs)")
+    print(f"happenings held-out (claim groups joined by event): P {hp:.3f} R {hr:.3f} F1 {hf:.3f}; "
+          f"mean topic F1 {np.mean([x[2] for x in per_topic]):.3f}; "
+          f"across sister events: {h_sisters} claim pairs ({h_sister_lines} annotated line pairs)")
     print(f"baseline (cosine threshold tuned on the 7 training topics): P {bp:.3f} R {br:.3f} F1 {bf:.3f}; "
-          f"mean topic F1 {np.mean([y for _, y in per_topic]):.3f}")
-    print(f"aligned pairs across a topic's two sister events: {sisters} claim pairs ({sister_lines} annotated line pairs)")
+          f"mean topic F1 {np.mean([x[1] for x in per_topic]):.3f}")
     if args.fit:
         model = fit(topics)
         path = align.MODEL_PATH
@@ -297,6 +399,15 @@ def main() -> None:
         path.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")
         print(f"wrote {path.relative_to(ROOT)} (fitted on all {len(topics)} topics, mean link {model.threshold:.2f}, floor {model.floor:.2f}, "
               f"cosine gate {model.gate:.2f})")
+        everything = len(topics)
+        for t in topics:
+            t.fact_groups[everything] = [sorted(g) for g in align.cluster(t.members, model, _probabilities(t, model),
+                                                                             t.conflicts)[0].values()]
+        h_model = fit_happenings(topics, everything)
+        happenings.MODEL_PATH.write_text(json.dumps(h_model.to_json(), indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {happenings.MODEL_PATH.relative_to(ROOT)} (fitted on all {len(topics)} topics, "
+              f"mean link {h_model.threshold:.2f}, floor {h_model.floor:.2f})")
+        print("happening model weights: " + ", ".join(f"{n} {w:+.2f}" for n, w in zip(happenings.FEATURES, h_model.coef)))
 
 
 if __name__ == "__main__":

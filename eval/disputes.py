@@ -1,7 +1,8 @@
 """Disputes and corroboration on labelled claim pairs: precision and recall on the held-out test half.
 
 eval/data/disputes-ecbplus.tsv (see eval/data/disputes-README.md): real ECB+ claim pairs labelled agree /
-contradict / unrelated / reports, split by topic into a tuning half and a test half. For each pair,
+contradict / unrelated / reports, split into a tuning half and a test half (stratified by label and origin:
+stratified_split). For each pair,
 storyline's own decision (storyline.align's learned pair model, storyline.disputes.conflict() and outcome_clash(),
 stance) says "disputed", "corroborated" (both assert the same fact) or neither. DISPUTE_SHARE (how sure the
 pair model must be that two claims are about the same thing before a conflict counts) and DENIAL_COSINE are
@@ -106,7 +107,8 @@ def f_half(p: float, r: float) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--verbose", action="store_true", help="print the test half's errors")
+    parser.add_argument("--tune-errors", action="store_true", help="print the tuning half's errors (to read)")
     parser.add_argument("--stories", action="store_true",
                         help="also analyse each ecbplus-dev story and print every dispute found (real coverage: each "
                              "one should be a real disagreement)")
@@ -175,8 +177,10 @@ def main() -> None:
           f"natural {sum(ours[k] == 'disputed' for k in natural)}/{len(natural)}")
     if args.stories:
         stories()
-    if args.verbose:
-        for r, p in zip(test_rows, ours):
+    if args.verbose or args.tune_errors:
+        # the errors of the tuning half are the ones to read when changing a rule; the test half's are only reported
+        shown = ([rows[i] for i in tune], run(tune, share)) if args.tune_errors else (test_rows, ours)
+        for r, p in zip(*shown):
             wrong = (p == "disputed") != (r["label"] == "contradict") or (p == "corroborated") != (r["label"] == "agree")
             if wrong:
                 print(f"    {r['id']} gold {r['label']}, got {p}: {r['text_a'][:80]!r} | {r['text_b'][:80]!r}")

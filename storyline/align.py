@@ -11,9 +11,10 @@ from pathlib import Path
 
 import numpy as np
 
+from . import happenings
 from .analyze.entities import fold
 from .disputes import _STOP, DISPUTE_SHARE, conflict, outcome_disputes, quantities
-from .model import Article, Claim, ClaimMention
+from .model import Article, Claim, ClaimMention, Happening
 from .settings import Options
 
 _CONTENT = re.compile(r"[A-Za-z][\w’'-]+")
@@ -152,21 +153,36 @@ def align(articles: Sequence[Article], vectors: dict[str, np.ndarray], options: 
     never corroborates itself; a pair that conflicts (other numbers, opposite outcome, a denial) is recorded
     as a dispute and never merged.
     """
+    return _align(articles, vectors, model)[2]
+
+
+def align_story(articles: Sequence[Article], vectors: dict[str, np.ndarray], options: Options,
+                model: PairModel | None = None) -> tuple[list[Claim], list[Happening]]:
+    """The claims (as align) with the happening each reports, and the story's happenings: claims from
+    different articles about one real-world event (storyline.happenings). Statuses stay per claim."""
+    members, groups, claims = _align(articles, vectors, model)
+    return happenings.happenings(members, groups, claims, vectors)
+
+
+def _align(articles: Sequence[Article], vectors: dict[str, np.ndarray],
+           model: PairModel | None) -> tuple[list[_Member], list[list[int]], list[Claim]]:
+    """Members, their groups (member indexes, in claim order) and the labelled claims."""
     members = members_of(articles, vectors)
     if not members:
-        return []
+        return [], [], []
     groups, raw_disputes = cluster(members, model or pair_model())
     roots = sorted(groups, key=lambda r: min(groups[r]))
     index = {root: g for g, root in enumerate(roots)}
     group_of = {x: index[root] for root, xs in groups.items() for x in xs}
-    built = [_Group([members[x] for x in sorted(groups[root])]) for root in roots]
+    ordered = [sorted(groups[root]) for root in roots]
+    built = [_Group([members[x] for x in xs]) for xs in ordered]
     raw_disputes += outcome_disputes(members, [groups[root] for root in roots])  # however differently worded
     disputes: dict[tuple[int, int], str] = {}
     for i, j, reason in raw_disputes:
         a, b = sorted((group_of[i], group_of[j]))
         if a != b:
             disputes.setdefault((a, b), reason)
-    return _label(built, [(a, b, reason) for (a, b), reason in disputes.items()])
+    return members, ordered, _label(built, [(a, b, reason) for (a, b), reason in disputes.items()])
 
 
 def cluster(members: list[_Member], model: PairModel, known: dict[tuple[int, int], float] | None = None,

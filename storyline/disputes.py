@@ -37,6 +37,16 @@ def number_context(claim: ClaimMention, expression: str) -> frozenset[str]:
     return frozenset()
 
 
+_IRREGULAR = {"men": "man", "women": "woman", "children": "child", "people": "person", "feet": "foot", "teeth": "tooth",
+              "mice": "mouse", "geese": "goose", "policemen": "policeman", "firemen": "fireman", "gunmen": "gunman",
+              "fishermen": "fisherman", "crewmen": "crewman"}
+
+
+def singular(unit: str) -> str:
+    """What a figure counts, one form for one and many: "men" / "man", "workers" / "worker"."""
+    return _IRREGULAR.get(unit, unit.rstrip("s"))
+
+
 def quantities(claim: ClaimMention) -> dict[str, set[float]]:
     """What each number counts -> its values: {"shells": {1.2e6}, "%": {3}}."""
     out: dict[str, set[float]] = {}
@@ -52,7 +62,7 @@ def quantities(claim: ClaimMention) -> dict[str, set[float]]:
         value *= _SCALES.get((m.group(3) or "").lower(), 1)
         unit = "%" if m.group(2) else (m.group(4) or "").lower()
         if unit:
-            out.setdefault(unit.rstrip("s"), set()).add(value)
+            out.setdefault(singular(unit), set()).add(value)
     return out
 
 
@@ -424,7 +434,7 @@ def _unit_of(expression: str) -> str:
     parts = expression.split()
     if "%" in expression or "percent" in expression:
         return "%"
-    return parts[-1].rstrip("s").lower() if len(parts) > 1 else ""
+    return singular(parts[-1].lower()) if len(parts) > 1 else ""
 
 
 _WORD_FOR = {str(v): w for w, v in NUMBER_WORDS.items() if isinstance(v, int) and w not in ("a", "an", "dozen", "couple")}

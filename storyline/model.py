@@ -162,6 +162,19 @@ class Claim:
     sources: tuple[tuple[str, str], ...] = ()  # (article id, sentence as written there)
     stance: str = "asserted"  # asserted when some member asserts it; reported when its articles only report it
     reported_by: tuple[str, ...] = ()  # articles that only report it (rumour, "X claims"): never a corroboration
+    happening: str | None = None  # the id of the happening (real-world event) it reports, in Story.happenings
+
+
+@dataclass(frozen=True)
+class Happening:
+    """A real-world event several of a story's claims report (another fact about it is another claim)."""
+
+    id: str
+    text: str  # the claim that best represents it: the one most independent origins assert
+    claim_ids: tuple[str, ...]
+    article_ids: tuple[str, ...]
+    origins: int  # independent origins that assert some claim about it (statuses stay per claim)
+    outlets: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -198,6 +211,7 @@ class Story:
     claims: tuple[Claim, ...] = ()
     summary: tuple[SummarySentence, ...] = ()
     changes: tuple[StoryChange, ...] = ()  # the story's history, oldest first (empty without a persistent store)
+    happenings: tuple[Happening, ...] = ()  # its claims grouped by the real-world event they report
 
 
 @dataclass(frozen=True)

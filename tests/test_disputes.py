@@ -69,6 +69,8 @@ def test_opposite_outcomes_clash_only_for_one_subject_and_matter(nlp):
     assert outcome_clash(fired, claim("The club president said Maurice Cheeks remains head coach."))
     assert outcome_clash(claim("The board fired Ana Ruiz on Monday."), claim("Ana Ruiz stays on as chief executive."))
     assert outcome_clash(fired, claim("Maurice Cheeks remains in hospital.")) is None  # not a post
+    assert outcome_clash(fired, claim("Maurice Cheeks will remain head coach."))  # announced, unlike "will resign"
+    assert outcome(nlp, "Maurice Cheeks may remain head coach.") is None
     for text in ("The gunman fired shots at the crowd.", "Officials dismissed the report.", "He was relieved to be home.",
                  "Ruiz remains a suspect."):
         assert outcome(nlp, text) is None, text
@@ -179,6 +181,10 @@ def test_an_exclusive_act_names_its_doer_and_its_thing(nlp):
     assert act("Intel will acquire McAfee.") == "acquire|ORG|intel|=mcafee"  # a settled plan
     assert act("Barack Obama won the presidential election.") == "win|PERSON|barack obama|election presidential"
     assert act("Ty Harper won the state championship in the 100 backstroke.").endswith("|championship state backstroke")
+    # a player signs with a team; a team name the tagger took for a noun; not in a Title Case headline
+    assert act("Kobe Bryant signed with the Lakers.") == "sign|NAME|lakers|=bryant kobe"
+    assert act("WeWork acquired Meetup for $200 million in 2017.") == "acquire|NAME|wework|=meetup"
+    assert act("Lakers Sign Top Draft Pick") is None
     # hedged, negated, asked, several doers, a doer without a name, one of many things, a shared act: no exclusive act
     for text in ("Microsoft is in talks to buy Yahoo.", "Obama may win the election.", "Apple did not buy Beats.",
                  "Did Oracle buy Sun Microsystems?", "Oracle and IBM bought Sun Microsystems.",
@@ -199,6 +205,11 @@ def test_two_named_doers_of_one_exclusive_act_dispute_unless_either_article_name
     oracle, ibm = members("Oracle has acquired Sun Microsystems, the company said on Monday.",
                           "IBM has acquired Sun Microsystems, the company said on Monday.")
     assert "oracle vs ibm" in (agent_clash(oracle, ibm) or "")
+    # the whole alignment disputes them
+    done = analyze_articles([art("a", oracle.claim.text), art("b", ibm.claim.text)], nlp)
+    claims = align.align(done, {a.id: embedder.embed([c.text for c in a.claims]) for a in done}, load_options())
+    assert [c.status for c in claims] == ["disputed", "disputed"]
+    assert all("different parties for one act" in c.reason for c in claims)
     # the same party named more fully; a rival bidder the other article names; another thing; a report of it
     same = members("Oracle has acquired Sun Microsystems.", "Oracle Corp. has acquired Sun Microsystems.")
     assert agent_clash(*same) is None
@@ -254,3 +265,15 @@ def test_several_figures_of_one_unit_compare_by_the_words_around_them():
     # figures whose surroundings share too little are not paired: "150 miles off Aden, 13 miles away"
     assert _matched_clash(claim("The ship was 150 miles off Aden, 13 miles from the warship."),
                           claim("The ship was seized 90 miles from the coast."), "mile") is None
+
+
+def test_one_man_and_two_men_count_the_same_thing():
+    from storyline.analyze.claims import numbers_in
+    from storyline.disputes import quantities
+
+    def counted(text: str) -> dict[str, set[float]]:
+        return quantities(ClaimMention(text=text, start=0, end=len(text), numbers=numbers_in(text)))
+
+    assert counted("One man is dead after the shooting.") == {"man": {1.0}}
+    assert counted("Two men are dead after the shooting.") == {"man": {2.0}}
+    assert counted("Five people were hurt.") == counted("5 person were hurt.") == {"person": {5.0}}

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..model import ClaimMention, QuoteMention
+from ..nlp import TITLES
 from .lexicon import NUMBER_WORDS
 from .outcomes import act_of, outcome_of
 
@@ -186,7 +187,7 @@ def _pieces(sent: Any) -> list[Any]:
     for m in _INNER_END.finditer(text):
         before = text[:m.start()].rsplit(None, 1)
         word = before[-1].lower().rstrip(".") if before else ""
-        if word in _ABBREVIATIONS or (len(word) <= 2 and word.isalpha()) or "." in word:
+        if word in _ABBREVIATIONS or word in TITLES or (len(word) <= 2 and word.isalpha()) or "." in word:
             continue  # "Mr. Smith", "J. Smith", "U.S. troops"
         cuts.add(m.end())
     for m in _DATE_LINE.finditer(text):
@@ -288,10 +289,36 @@ _MONTH_WORDS = frozenset("""january february march april may june july august se
 jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday""".split())
 
 
+def _sentences(doc: Any) -> list[Any]:
+    """spaCy's sentences, joined again where the parser ended one at a point that ends nothing: a decimal printed
+    with a space after its point ("0. 07 percent") or an abbreviated title before a name ("Msgr. Michael Farmer").
+    (nlp.paragraph_boundaries asks the parser the same, which it does not always follow.)"""
+    out: list[Any] = []
+    for sent in doc.sents:
+        if out and len(sent) and not _paragraph_end(out[-1]) and _false_end(out[-1], sent[0]):
+            out[-1] = doc[out[-1].start:sent.end]
+        else:
+            out.append(sent)
+    return out
+
+
+def _paragraph_end(span: Any) -> bool:
+    return "\n" in span[-1].text_with_ws or (len(span) > 1 and "\n" in span[-2].text_with_ws)
+
+
+def _false_end(before: Any, first: Any) -> bool:
+    if len(before) < 2 or before[-1].text != "." or before[-2].whitespace_:
+        return False
+    word = before[-2].text
+    if word.isdigit() and len(word) <= 3 and first.text.isdigit():
+        return True
+    return word.lower() in TITLES and first.is_title and not first.is_stop
+
+
 def extract_claims(doc: Any, quotes: Sequence[QuoteMention]) -> list[ClaimMention]:
     """Every checkable statement: sentences, clauses, headlines and questions (a question only reports)."""
     claims = []
-    for sent in doc.sents:
+    for sent in _sentences(doc):
         pieces = _pieces(sent)
         for piece_number, piece in enumerate(pieces):
             if not _claim_like(piece):

@@ -141,6 +141,13 @@ def _polarity(token: Any, span: Any) -> int | None:
     return sign
 
 
+def _will_only(token: Any) -> bool:
+    """The only hedge on the verb is a plain future ("will remain"), not "may", "should" or "hopes to"."""
+    modals = {c.lower_ for c in token.children if c.dep_ == "aux" and c.lower_ in _MODALS}
+    return bool(modals) and modals <= {"will", "'ll"} and \
+        not any(c.dep_ == "mark" and c.lower_ in _HEDGES for c in token.children)
+
+
 def _in_post(token: Any, lemma: str) -> bool:
     """A dismissal or a stay that is about a post: "relieved X of his duties", "remains head coach"."""
     if lemma == "relieve":
@@ -192,6 +199,8 @@ def outcome_of(span: Any) -> str | None:
                 head is not span.root:
             continue
         polarity = _polarity(head, span)
+        if polarity is None and lemma in _STAYING and _will_only(head) and not _negated(head):
+            polarity = 1  # "X will remain head coach": announced, not hoped for (unlike "X will resign")
         if polarity is None:
             continue
         if kind == "resignation" and not _in_post(head, lemma):
@@ -234,14 +243,23 @@ _AGENT_TYPES = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 def _name(token: Any, party: bool = True) -> tuple[str, str] | None:
     """A name: (entity type, its name words), or None for a noun or a pronoun; a party must be a person, a group or a
     place ("NAME" when the tagger gives no type)."""
-    if token.pos_ != "PROPN":
+    # a name the tagger took for a noun: capitalised inside the sentence ("the Lakers") or written in camel case
+    # ("WeWork"); typed only as a name, since its entity label is as unreliable
+    missed = token.pos_ == "NOUN" and (any(ch.isupper() for ch in token.text[1:]) or (
+        token.text[:1].isupper() and token.i > token.sent.start and not _title_case(token.sent)))
+    if token.pos_ != "PROPN" and not missed:
         return None
     words = sorted({w.lower_ for w in (token, *token.children) if w.pos_ == "PROPN" and w.dep_ in ("compound", "flat")}
                    | {token.lower_})
-    label = token.ent_type_ or "NAME"
+    label = "NAME" if missed else token.ent_type_ or "NAME"
     if party and label not in _AGENT_TYPES and label != "NAME":
         return None
     return label, " ".join(words)
+
+
+def _title_case(sent: Any) -> bool:
+    """A headline written In Title Case, where a capital says nothing about a name."""
+    return not any(t.is_alpha and t.text[:1].islower() and not t.is_stop for t in sent)
 
 
 def _firm(token: Any, span: Any) -> bool:
@@ -278,6 +296,11 @@ def act_of(span: Any) -> str | None:
         if passive:
             thing = next((c for c in token.children if c.dep_ == "nsubjpass"), None)
             by = next((c for c in token.children if c.dep_ == "agent"), None)
+            doer = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
+        elif lemma == "sign" and not any(c.dep_ == "dobj" for c in token.children):
+            # "Kobe Bryant signed with the Lakers": the player signs, the team is the one signing him
+            thing = next((c for c in token.children if c.dep_ == "nsubj"), None)
+            by = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "with"), None)
             doer = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
         else:
             thing = next((c for c in token.children if c.dep_ == "dobj"), None)

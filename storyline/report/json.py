@@ -39,9 +39,11 @@ def story_dict(story: Story) -> dict[str, Any]:
                     "dated_by": e.dated_by} for e in story.events],
         "claims": [{"id": c.id, "text": c.text, "status": c.status, "article_ids": list(c.article_ids),
                     "conflicts_with": list(c.conflicts_with), "origins": list(c.origins), "reason": c.reason,
-                    "stance": c.stance, "reported_by": list(c.reported_by),
+                    "stance": c.stance, "reported_by": list(c.reported_by), "happening": c.happening,
                     "sources": [{"article_id": a, "text": t} for a, t in c.sources]}
                    for c in story.claims],
+        "happenings": [{"id": h.id, "text": h.text, "claim_ids": list(h.claim_ids), "article_ids": list(h.article_ids),
+                        "origins": h.origins, "outlets": list(h.outlets)} for h in story.happenings],
         "summary": [{"text": s.text, "article_ids": list(s.article_ids)} for s in story.summary],
         "changes": [change_dict(c) for c in story.changes],
     }

@@ -35,6 +35,11 @@ def render_story(view: StoryView) -> list[str]:
         lines.append(f"| {_md(claim.text)[:160]} | {_MARK[claim.status]} | {cells} |")
     if len(view.matrix) > 40:
         lines.append(f"\n({len(view.matrix) - 40} more claims in the JSON output)")
+    reported = [h for h in story.happenings if h.origins >= 2]
+    if reported:  # the event several outlets report; each claim about it keeps its own status
+        lines += ["", "### Happenings reported by several outlets", ""]
+        lines += [f"- {_md(h.text)[:200]} — reported by {h.origins} independent outlets, {len(h.claim_ids)} "
+                  f"claim{'' if len(h.claim_ids) == 1 else 's'} {_cites(view, h.article_ids)}" for h in reported[:12]]
     lines += ["", "### Disputed", ""]
     for claim, others in view.disputed:
         lines.append(f"- **{claim.id}** {_md(claim.text)} {_cites(view, claim.article_ids)}")
