@@ -92,8 +92,8 @@ def test_story_builds_are_stored_and_rebuilt_only_when_their_articles_change(tmp
     store.close()
 
     calls = []
-    real_align = align.align
-    monkeypatch.setattr(align, "align", lambda *a, **k: calls.append(1) or real_align(*a, **k))
+    real_align = align.align_story
+    monkeypatch.setattr(align, "align_story", lambda *a, **k: calls.append(1) or real_align(*a, **k))
     biggest = max(before, key=lambda s: len(before[s]))
     shown = api.show(biggest, db=db)
     assert calls == [] and shown.stories[0].article_ids == tuple(before[biggest])  # read, not rebuilt

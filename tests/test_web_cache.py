@@ -44,8 +44,8 @@ def test_pages_read_the_build_once_answer_304_and_follow_changes(stored, tmp_pat
     before = sizes(db)
     biggest = max(before, key=lambda s: len(before[s]))
     builds = []
-    real_align = align.align
-    monkeypatch.setattr(align, "align", lambda *a, **k: builds.append(1) or real_align(*a, **k))
+    real_align = align.align_story
+    monkeypatch.setattr(align, "align_story", lambda *a, **k: builds.append(1) or real_align(*a, **k))
     client = TestClient(create_app(db), base_url="http://127.0.0.1")
 
     page = client.get(f"/stories/{biggest}")
@@ -122,8 +122,8 @@ def test_a_build_made_by_other_code_is_rebuilt_when_read(stored, tmp_path, monke
     shutil.copy(stored, db)
     story_id = next(iter(sizes(db)))
     builds = []
-    real_align = align.align
-    monkeypatch.setattr(align, "align", lambda *a, **k: builds.append(1) or real_align(*a, **k))
+    real_align = align.align_story
+    monkeypatch.setattr(align, "align_story", lambda *a, **k: builds.append(1) or real_align(*a, **k))
     api.show(story_id, db=db)
     assert builds == []
     monkeypatch.setattr(pipeline, "code_fingerprint", lambda: "another release")
@@ -219,8 +219,8 @@ def test_concurrent_readers_of_a_missing_build_wait_for_one_build(stored, tmp_pa
     store.drop_story_builds()
     store.close()
     builds = []
-    real_align = align.align
-    monkeypatch.setattr(align, "align", lambda *a, **k: builds.append(1) or real_align(*a, **k))
+    real_align = align.align_story
+    monkeypatch.setattr(align, "align_story", lambda *a, **k: builds.append(1) or real_align(*a, **k))
     kept = Stories(db, load_options(), lambda s: api.show(s, db=db))
     start = threading.Barrier(8)
     got = []
