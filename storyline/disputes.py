@@ -188,7 +188,9 @@ def conflict(a: _Member, b: _Member, same: float = 1.0, model: PairModel | None 
     model = model or pair_model()
     qa, qb = quantities(a.claim), quantities(b.claim)
     # one fact by the merge decision itself, or nearly so and nearly the same words
-    if (same >= model.threshold or (same >= model.threshold * NUMBER_SHARE and float(a.vector @ b.vector) >= NUMBER_COSINE)) \
+    alike = float(a.vector @ b.vector)
+    if (same >= model.threshold or (same >= model.threshold * NUMBER_SHARE and alike >= NUMBER_COSINE)
+            or (len(a.names & b.names) >= 2 and same >= model.threshold * DISPUTE_SHARE and alike >= NAMED_NUMBER_COSINE)) \
             and not _tally(a.claim.text) and not _tally(b.claim.text) \
             and max(_counts(qa), _counts(qb)) < LIST_NUMBERS:
         found = _number_clash(a.claim, b.claim, qa, qb, float(a.vector @ b.vector))
@@ -353,6 +355,10 @@ NUMBER_SHARE = 0.8  # two figures conflict only in sentences the pair model call
 # number-clash feature lowers the match of "nine workers" / "twelve workers") when they say nearly the same words: on
 # real coverage, "19 seasons with the 76ers" / "four seasons as director" are two facts, not a dispute
 NUMBER_COSINE = 0.75
+NAMED_NUMBER_COSINE = 0.7  # or, less alike, when they share two names (place, company, people): "a fire at the Norvell
+# plant in Brackmoor sending nine workers to hospital" / "twelve workers taken to hospital after the Norvell plant fire
+# in Brackmoor". The tuning half is indifferent from 0.55 to 0.75; on real ECB+ coverage (--stories) 0.6 adds a
+# false dispute (13 vs 150 miles from one ship), 0.7 none
 LIST_NUMBERS = 3  # a sentence with this many figures is an inventory ("seven rifles, three other rifles, 13
 # magazines"): its items are counted differently by each outlet, and are not compared one by one
 # a running total and one operation's figure are two facts ("a total of 923 rounds so far" / "300 rounds")

@@ -118,6 +118,27 @@ def test_figures_conflict_in_one_fact_but_not_as_a_tally_or_its_parts(nlp):
     assert all("different numbers for worker" in c.reason for c in disputed)
 
 
+def test_counts_in_sentences_worded_apart_dispute_when_they_share_the_setting(nlp):
+    from storyline.disputes import conflict
+
+    nine = ("A fire tore through the Halvern Chemicals plant on the eastern edge of Dunmore on Tuesday morning, sending "
+            "nine workers to hospital and forcing the evacuation of about 300 residents from nearby streets.")
+    twelve = ("Twelve workers were taken to hospital after Tuesday's fire at the Halvern Chemicals plant in Dunmore, "
+              "the Herald has learned, three more than the company first reported.")
+    elsewhere = "Twelve workers were taken to hospital after a fire at a warehouse in Dunmore on Tuesday, the Herald said."
+    embedder = embed.load("minilm-int8")
+
+    def pair(x: str, y: str) -> list[align._Member]:
+        done = analyze_articles([art("a", x), art("b", y)], nlp)
+        return align.members_of(done, {a.id: embedder.embed([c.text for c in a.claims]) for a in done})
+
+    a, b = pair(nine, twelve)
+    assert float(a.vector @ b.vector) < 0.75  # worded too far apart for the rule on nearly identical sentences
+    # the pair model only half sure they are one fact: the shared plant and town say which count is meant
+    assert "different numbers for worker: 9 vs 12" in (conflict(a, b, 0.5) or "")
+    assert conflict(*pair(nine, elsewhere), 0.5) is None  # only the town in common: perhaps another fire
+
+
 def test_outcome_disputes_need_the_whole_group_to_say_it(nlp):
     done = analyze_articles([art("a", "Leaders agreed to raise the defence spending target at the summit."),
                              art("b", "The summit is not expected to produce an immediate resolution.")], nlp)
