@@ -4,12 +4,9 @@
 
 Training examples are article-story pairs met while placing each topic's documents in several
 random orders into their gold stories (the stories as they stand when the article arrives), plus
-pairs with the stories of other topics; each pair with another story is also given as if of the same period
-(same_period), and a sister event whose people plainly differ as if it shared the article's own story's setting
-(same_setting). Boosted trees, each feature held to one direction (stories.DIRECTION),
+pairs with the stories of other topics. Boosted trees, each feature held to one direction (stories.DIRECTION),
 weigh the features of storyline.stories.FEATURES; the join threshold and the number of lead claims in
-the article vector are chosen on the same training examples (log-loss; F1 of the join decision on the
-examples but the same_setting copies).
+the article vector are chosen on the same training examples (log-loss, F1 of the join decision).
 `eval/stories.py` runs the same fit leave-one-topic-out and reports held-out figures.
 """
 
@@ -40,9 +37,7 @@ from storyline.settings import load_options  # noqa: E402
 from storyline.store import Store, StoryRow  # noqa: E402
 
 CACHE = Path("/tmp/stories-cache")
-# first claims averaged with the headline: all of them (the first 3, chosen by training log-loss in some folds,
-# merged the held-out sister events of topic 35: eval/stories.py mean F1 0.881 against 0.92)
-LEAD_GRID = (1000,)
+LEAD_GRID = (3, 1000)  # first claims averaged with the headline (1000: all of them)
 THRESHOLD_GRID = tuple(round(0.05 * i, 2) for i in range(2, 19))
 ORDERS = 12  # random placement orders per topic for training examples (more orders: steadier trees)
 SEED = 13
@@ -112,22 +107,9 @@ def vectors_for(docs: Sequence[Doc], lead: int) -> dict[str, np.ndarray]:
 
 def examples(topics: dict[str, list[Doc]], lead: int, seed: int = SEED) -> tuple[np.ndarray, np.ndarray]:
     """Article-story feature rows and labels (1: the article reports the story's event)."""
-    x, y, _ = marked_examples(topics, lead, seed)
-    return x, y
-
-
-# what each example row is: met in placement, a copy of another topic's as of the same period, a copy of a
-# sister event's as of the same period, a copy of a sister event's with its own story's setting
-MET, PERIOD, SISTER_PERIOD, SETTING = range(4)
-
-
-def marked_examples(topics: dict[str, list[Doc]], lead: int,
-                    seed: int = SEED) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """examples(), and what each row is (MET, PERIOD, SISTER_PERIOD, SETTING)."""
     rng = random.Random(seed)
     rows: list[np.ndarray] = []
     labels: list[int] = []
-    kinds: list[int] = []
     full: dict[str, list[tuple[str, StoryRow]]] = {}
     prepared = {}
     for topic, docs in topics.items():
@@ -153,37 +135,16 @@ def marked_examples(topics: dict[str, list[Doc]], lead: int,
                     met.append(others[rng.randrange(len(others))])
                 wanted = set(keys[d.id]).union(*(set(s.entity_keys) for s in met)) if met else set(keys[d.id])
                 idf = stories.idf_from(dict(df), len(docs), wanted)
-                own, sisters = None, []
                 for story in met:
                     rows.append(stories.features(vectors[d.id], keys[d.id], story, idf))
                     labels.append(int(story.id == d.story))
-                    kinds.append(MET)
-                    if story.id == d.story:
-                        own = rows[-1]
-                    elif story.id in partial:
-                        sisters.append(rows[-1])
-                    if story.id != d.story:
-                        # another topic's story, or a sister event: the same again, as if of the same period
+                    if story.id not in partial:  # another topic's story: the same again, as if of the same year
                         rows.append(same_period(rows[-1]))
                         labels.append(0)
-                        kinds.append(SISTER_PERIOD if story.id in partial else PERIOD)
-                if own is not None:
-                    for row in sisters:
-                        if telling(row, own):  # the sister event as if it shared the setting of the article's own
-                            rows.append(same_setting(row, own))
-                            labels.append(0)
-                            kinds.append(SETTING)
                 old = partial.get(d.story)
                 partial[d.story] = (stories.joined(old, vectors[d.id], keys[d.id], None) if old else
                                     stories.started(d.story, "", vectors[d.id], keys[d.id], None))
-    return np.vstack(rows), np.asarray(labels), np.asarray(kinds)
-
-
-def plain_examples(topics: dict[str, list[Doc]], lead: int) -> tuple[np.ndarray, np.ndarray]:
-    """The examples without the sister-event copies: what the cosine baseline is tuned on."""
-    x, y, kind = marked_examples(topics, lead)
-    keep = (kind == MET) | (kind == PERIOD)
-    return x[keep], y[keep]
+    return np.vstack(rows), np.asarray(labels)
 
 
 # ECB+ topics come from different years, so "the latest year named is the same" alone would tell its topics
@@ -199,31 +160,6 @@ def same_period(row: np.ndarray) -> np.ndarray:
     out[_PERIOD["year_clash"]], out[_PERIOD["latest_same"]] = 0.0, 1.0
     out[_PERIOD["latest_gap"]], out[_PERIOD["latest_known"]] = 0.0, 1.0
     out[_PERIOD["date_gap"]] = min(out[_PERIOD["date_gap"]], _WEEK)
-    return out
-
-
-# Sister events (two arrests of players of one team, two firings of one club's coaches) can share their setting:
-# the place, the organisation, the words of that kind of happening. A sister-event example whose who features
-# plainly differ from the article's own story's is also given with the setting features of that own story (at
-# the same moment), so that the trees learn that who tells them apart even where the setting does not.
-_SETTING = [stories.FEATURES.index(name) for name in stories.FEATURES
-            if name in ("cosine", "words", "rare_shared", "key_jaccard")
-            or name.split("_")[0] in ("org", "place", "number") or "_place_" in name or name.endswith("_place")]
-
-
-# who: the features that say whose event each is
-_WHO = [stories.FEATURES.index(name) for name in ("focus_agree", "focus_in_story", "focus_named", "main_person_top")]
-
-
-def telling(row: np.ndarray, own: np.ndarray) -> bool:
-    """Whether who the sister story is about is plainly not who the article's own story is about (a who feature
-    at one end for one, at the other for the other): without that the copy would teach that same is not same."""
-    return bool(np.max(np.abs(row[_WHO] - own[_WHO])) >= 0.99)
-
-
-def same_setting(row: np.ndarray, own: np.ndarray) -> np.ndarray:
-    out = row.copy()
-    out[_SETTING] = own[_SETTING]
     return out
 
 
@@ -301,13 +237,11 @@ def fit(topics: dict[str, list[Doc]]) -> stories.StoryModel:
     """
     best: tuple[float, stories.StoryModel] | None = None
     for lead in LEAD_GRID:
-        x, y, kind = marked_examples(topics, lead)
-        real = kind != SETTING
+        x, y = examples(topics, lead)
         model = fit_weights(x, y, lead)
         p = np.clip(np.array([model.probability(row) for row in x]), 1e-9, 1 - 1e-9)
         loss = float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
-        # the threshold on the examples as met (and of the same period), not on the setting copies
-        model = replace(model, threshold=best_threshold(p[real], y[real], THRESHOLD_GRID))
+        model = replace(model, threshold=best_threshold(p, y, THRESHOLD_GRID))
         if best is None or loss < best[0]:
             best = (loss, model)
     assert best is not None

@@ -30,7 +30,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from eval.common import SHARED  # noqa: E402
-from eval.fit_stories import Doc, best_threshold, by_topic, fit, load_docs, plain_examples, score_topic, vectors_for  # noqa: E402,E501
+from eval.fit_stories import Doc, best_threshold, by_topic, examples, fit, load_docs, score_topic, vectors_for  # noqa: E402,E501
 from storyline import stories  # noqa: E402
 from storyline.store import StoryRow  # noqa: E402
 
@@ -83,7 +83,7 @@ def held_out(topics: dict[str, list[Doc]], shuffles: int) -> dict[str, dict[str,
             rng.shuffle(order)
             shuffled.append(score_topic(docs, vectors, model, order)[2])
             streamed.append(score_topic(docs, vectors, model, order, streamed=True))
-        x, y = plain_examples(train, BASELINE_LEAD)
+        x, y = examples(train, BASELINE_LEAD)
         cosine = CosineThreshold(best_threshold(x[:, stories.FEATURES.index("cosine")], y, COSINE_GRID))
         base_vectors = vectors_for(docs, BASELINE_LEAD)
         rows[topic] = {"docs": len(docs), "model": scores, "shuffled": shuffled, "streamed": streamed,

@@ -37,8 +37,6 @@ _KIND = {"PERSON": "person:", "ORG": "org:", "GPE": "place:", "LOC": "place:", "
 NAME_KINDS = ("person", "org", "place")
 # Speed, not quality: only the stories closest by text vector are scored in full (names, words, dates).
 SHORTLIST = 10
-# a focus person: a score (mentions, a headline mention counting 2 more) of at least 3, 1.5 times anyone else's
-FOCUS_MENTIONS, FOCUS_LEAD, FOCUS_HEADLINE = 3, 1.5, 2
 OPENING = 300  # characters of text read as the article's opening (headline and lead sentence)
 FEATURES = (
     "cosine", "words",
@@ -50,7 +48,6 @@ FEATURES = (
     "main_person_share", "main_person_top", "main_place_share", "main_place_top",
     "lead_person_covered", "lead_person_core", "lead_place_covered", "lead_place_core",
     "head_person_covered", "head_person_core", "head_place_covered", "head_place_core",
-    "focus_agree", "focus_named", "focus_in_story",
 )
 # The one prior the learned trees are given: which way each feature may move the probability. More shared
 # names, words or dates never make "same event" less likely; a clash or a wider gap between dates never more.
@@ -182,11 +179,6 @@ def _main_keys(article: Article) -> set[str]:
             out.add(f"main:{kind}:{first}")
         # everyone it names more than once ("lead:" keys): who the story is about, beyond its single main name
         out |= {f"lead:{kind}:{name}" for name, n in counts.items() if n >= 2}
-    # the one person the article is about, when one clearly dominates ("focus:"): the player arrested, the coach
-    # fired; a sister event of the same kind has another one, though its reports may name this one in passing
-    focus = _focus(surnames, f" {fold(article.title or '')} " if is_headline(article.title) else " ")
-    if focus:
-        out.add(f"focus:person:{focus}")
     # who and where the headline and opening name ("head:" keys): the participants of the event reported,
     # where background (an earlier event of the same kind) is named further down
     headline = f" {fold(article.title or '')} " if is_headline(article.title) else " "
@@ -197,16 +189,6 @@ def _main_keys(article: Article) -> set[str]:
             if name and (m.start < OPENING or f" {name} " in headline):
                 out.add(f"head:{kind}:{name}")
     return out
-
-
-def _focus(surnames: Counter[str], headline: str) -> str | None:
-    """The person named most, a headline mention counting FOCUS_HEADLINE more, if clearly ahead of the next."""
-    scores = Counter({name: n + (FOCUS_HEADLINE if f" {name} " in headline or f" {name}'" in headline else 0)
-                      for name, n in surnames.items() if name})
-    ranked = scores.most_common(2)
-    if ranked and ranked[0][1] >= FOCUS_MENTIONS and (len(ranked) == 1 or ranked[0][1] >= FOCUS_LEAD * ranked[1][1]):
-        return ranked[0][0]
-    return None
 
 
 def _surname(name: str) -> str:
@@ -253,8 +235,6 @@ def features(vector: np.ndarray, keys: set[str], story: StoryRow, idf: dict[str,
     out += _main_features(mine_all, theirs_all, size)
     out += _lead_features(mine_all.get("lead", {}), theirs_all.get("lead", {}), size, "lead")
     out += _lead_features(mine_all.get("head", {}), theirs_all.get("head", {}), size, "head")
-    out += _focus_features(mine_all.get("focus", {}), theirs_all.get("focus", {}), mine_all.get("person", {}),
-                           theirs_all.get("person", {}), size)
     return np.asarray(out, dtype=np.float64)
 
 
@@ -278,21 +258,6 @@ def _main_features(mine_all: dict[str, dict[str, int]], theirs_all: dict[str, di
             top = max(told.values())
             agree += [told.get(main, 0) / size, float(told.get(main, 0) == top)]
     return out + agree
-
-
-def _focus_features(mine: dict[str, int], theirs: dict[str, int], persons: dict[str, int],
-                    story_persons: dict[str, int], size: int) -> list[float]:
-    """The article's focus person against the story members' focus persons: the share of members with one that
-    have the article's; and whether the article names the story's most common focus person at all (0.5: unknown)."""
-    mine_focus = next(iter(mine), None)
-    in_story = 0.5 if mine_focus is None else min(1.0, story_persons.get("person:" + mine_focus.split(":", 2)[2], 0) / size)
-    if not theirs:
-        return [0.5, 0.5, in_story]
-    top = max(theirs, key=lambda k: (theirs[k], k))
-    named = float("person:" + top.split(":", 2)[2] in persons)
-    if mine_focus is None:
-        return [0.5, named, in_story]
-    return [theirs.get(mine_focus, 0) / sum(theirs.values()), named, in_story]
 
 
 def _lead_features(mine: dict[str, int], theirs: dict[str, int], size: int, prefix: str) -> list[float]:

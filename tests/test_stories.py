@@ -77,37 +77,6 @@ def test_main_person_of_the_article_against_the_story_s():
     assert f_same["lead_person_core"] == 1 and f_other["lead_person_core"] == 0
 
 
-def test_focus_person_is_the_one_clearly_named_most_and_a_sister_names_the_story_s_only_in_passing():
-    """The player arrested now is the article's focus; the earlier one, named twice as background, is not. The
-    earlier story's reports never name the later player: his focus is not in the story at all."""
-    vector = np.ones(4) / 2
-    earlier = article("a", "Jackson was arrested.", people=("Vincent Jackson", "Jackson", "Jackson", "Smith"))
-    later = article("b", "Williams was arrested.", people=("Jamal Williams",) + ("Williams",) * 3 + ("Jackson",) * 2)
-    even = article("c", "Two players.", people=("Williams", "Williams", "Williams", "Jackson", "Jackson", "Jackson"))
-    assert "focus:person:jackson" in stories.story_keys(earlier)
-    assert "focus:person:williams" in stories.story_keys(later)
-    assert not any(k.startswith("focus:") for k in stories.story_keys(even))  # nobody clearly ahead
-    story = row(stories.story_keys(earlier), vector, size=2)
-    idf = {"": 2.0}
-    f_later = dict(zip(stories.FEATURES, stories.features(vector, stories.story_keys(later), story, idf), strict=True))
-    f_same = dict(zip(stories.FEATURES, stories.features(vector, stories.story_keys(earlier), story, idf), strict=True))
-    assert f_same["focus_agree"] == 1 and f_same["focus_in_story"] == 1 and f_same["focus_named"] == 1
-    assert f_later["focus_agree"] == 0 and f_later["focus_in_story"] == 0
-    assert f_later["focus_named"] == 1  # the later report names the earlier player, in passing
-    f_even = dict(zip(stories.FEATURES, stories.features(vector, stories.story_keys(even), story, idf), strict=True))
-    assert f_even["focus_agree"] == 0.5 and f_even["focus_in_story"] == 0.5  # no focus: not known
-
-
-def test_a_headline_mention_makes_the_focus():
-    """Named as often as another in the text, but in the headline: the one the report is about."""
-    people = ("Williams", "Williams", "Williams", "Folei", "Folei", "Folei")
-    mentions = tuple(Mention(p, "PERSON", 100 + i, 101 + i) for i, p in enumerate(people))
-    a = Article(id="a", path="a.txt", outlet=None, title="Williams' DUI arrest just the latest for Chargers",
-                author=None, published=None, text="x" * 200, removed=(), origin="a", content_hash="a",
-                mentions=mentions)
-    assert "focus:person:williams" in stories.story_keys(a)
-
-
 def test_head_keys_name_who_the_headline_and_opening_are_about():
     """The one arrested now is in the headline and the opening; the one arrested before only further down."""
     text = "Williams was arrested on Sunday. " + "The team said little. " * 20 + "Jackson was arrested last month."
